@@ -1,0 +1,242 @@
+"""The `sahelkg` command: a thin layer over the loader package; the only module that prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import export as exporting
+from .loading import known_entities, prepare
+from .loading import load as load_files
+from .namespaces import PREFIXES, SKA
+from .problems import InvalidInput
+from .queries import QueryError, bind, find_query, named_queries
+from .stats import graph_stats
+from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError
+
+app = typer.Typer(
+    help="sahel-kg: a knowledge graph of security relations in the Sahel. Load article facts, "
+    "ask SPARQL questions, export RDF.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+# Options shared by every command that touches the store, declared once.
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", envvar=STORE_ENV, show_envvar=True,
+                 help=f"Directory of the on-disk store (default: {DEFAULT_STORE}).", show_default=False),
+]
+ProblemFormat = Annotated[str, typer.Option("--format", help="How to report problems: text or json.")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def _report_problems(problems, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            err.print(str(problem), highlight=False, markup=False)
+        err.print(f"{len(problems)} problem(s); nothing was written.", highlight=False)
+
+
+def _open(store: Path | None, *, read_only: bool = False) -> KnowledgeGraph:
+    try:
+        return KnowledgeGraph(store, read_only=read_only)
+    except StoreError as error:
+        _fail(str(error))
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
+    store: StoreOption = None,
+    fmt: ProblemFormat = "text",
+) -> None:
+    """Validate files, then add them to the store in one transaction (all or nothing).
+
+    Reloading a file replaces what it loaded before, so loading the same files twice changes nothing.
+
+    Example: sahelkg load data/
+    """
+    kg = _open(store)
+    try:
+        report = load_files(files, kg)
+    except InvalidInput as error:
+        _report_problems(error.problems, fmt)
+        raise typer.Exit(1) from None
+    for item in report.files:
+        out.print(f"loaded {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples "
+                  f"-> <{item.graph}>", highlight=False)
+    out.print(f"store {kg.path}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
+    store: StoreOption = None,
+    fmt: ProblemFormat = "text",
+) -> None:
+    """Check files as `load` would, without writing anything.
+
+    Names resolve against the store if there is one, and against the files given.
+
+    Example: sahelkg validate data/reference.yaml data/facts/
+    """
+    kg = None
+    path = Path(store) if store else None
+    try:
+        kg = KnowledgeGraph(path, read_only=True)
+    except StoreError:
+        kg = None  # no store yet: validate against the given files alone
+    try:
+        compiled = prepare(files, kg)
+    except InvalidInput as error:
+        _report_problems(error.problems, fmt)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        print("[]")
+        return
+    for item in compiled:
+        out.print(f"ok {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples",
+                  highlight=False)
+
+
+def _compact(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, iri in PREFIXES.items():
+            if term.value.startswith(iri) and "/" not in term.value[len(iri):]:
+                return f"{prefix}:{term.value[len(iri):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+@app.command()
+def query(
+    query_ref: Annotated[str, typer.Argument(metavar="NAME|FILE|SPARQL",
+                                             help="A named query (see `sahelkg queries`), a .rq file, or SPARQL text.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE; repeatable.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Answer as of this date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json (SPARQL 1.1 results JSON), csv or tsv.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Ask a named question or your own SPARQL.
+
+    Parameters take a name, an alias or an IRI; they are bound as values, never pasted into the query.
+
+    Example: sahelkg query foreign-presences --param host=Niger --as-of 2024-03-26
+    """
+    formats = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+    if fmt not in (*formats, "table"):
+        _fail(f"unknown format '{fmt}' (formats: table, json, csv, tsv)", 2)
+    values = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param '{item}' is not KEY=VALUE", 2)
+        values[key.strip()] = value
+    kg = _open(store, read_only=True)
+    try:
+        named = find_query(query_ref)
+        substitutions = bind(named, values, known_entities(kg), as_of)
+        result = kg.query(named.text, substitutions)
+    except QueryError as error:
+        _fail(str(error), 2)
+    except SyntaxError as error:
+        _fail(f"the query is not valid SPARQL 1.1: {error}", 2)
+    if isinstance(result, ox.QueryBoolean):
+        print(json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
+        return
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.buffer.write(exporting.export((ox.Quad(t.subject, t.predicate, t.object) for t in result), "turtle"))
+        return
+    if fmt in formats:
+        sys.stdout.buffer.write(result.serialize(format=formats[fmt]))
+        if fmt == "json":
+            sys.stdout.buffer.write(b"\n")
+        return
+    names = [v.value for v in result.variables]
+    table = Table(*names, title=named.title or None, show_lines=False)
+    rows = 0
+    for row in result:
+        table.add_row(*(_compact(row[n]) for n in names))
+        rows += 1
+    out.print(table)
+    out.print(f"{rows} row(s)", highlight=False)
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the named queries with their parameters.
+
+    Example: sahelkg queries
+    """
+    table = Table("name", "question", "parameters", "example")
+    for name, named in named_queries().items():
+        table.add_row(name, named.summary or named.title, ", ".join(named.params), named.example)
+    out.print(table)
+
+
+@app.command("export")
+def export_graph(
+    fmt: Annotated[str, typer.Option("--format", help="turtle, trig, ntriples, nquads or jsonld.")] = "turtle",
+    graph: Annotated[str | None, typer.Option("--graph", help="Only this article's graph (its file name or IRI).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the graph; the same graph always gives the same bytes.
+
+    Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one graph per article.
+
+    Example: sahelkg export --format turtle -o sahel-kg.ttl
+    """
+    if fmt not in exporting.FORMATS:
+        _fail(f"unknown format '{fmt}' (formats: {', '.join(exporting.FORMATS)})", 2)
+    kg = _open(store, read_only=True)
+    graph_iri = None
+    if graph:
+        graph_iri = graph if graph.startswith(("http://", "https://")) else SKA + Path(graph).stem
+        if graph_iri not in kg.named_graphs():
+            _fail(f"no graph <{graph_iri}> in the store (graphs: {', '.join(kg.named_graphs())})")
+    data = exporting.export(kg.quads(graph_iri), fmt)
+    if output:
+        output.write_bytes(data)
+        err.print(f"wrote {output} ({len(data)} bytes)", highlight=False)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Count what the store holds: triples, graphs, articles, facts by kind, entities by kind.
+
+    Example: sahelkg stats
+    """
+    kg = _open(store, read_only=True)
+    summary = graph_stats(kg)
+    table = Table("what", "count")
+    for key, value in summary.items():
+        table.add_row(key, str(value))
+    out.print(table)
+
+
+def main() -> None:
+    app()

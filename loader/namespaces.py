@@ -1,0 +1,49 @@
+"""The project's IRIs: one base, one namespace per kind of node, one prefix table for every output."""
+
+from pathlib import Path
+
+BASE = "https://w3id.org/sahel-kg/"
+SKG = BASE + "ontology#"  # ontology terms
+SK = BASE + "entity/"  # named entities, readable slugs
+SKF = BASE + "fact/"  # facts, content-derived
+SKC = BASE + "citation/"  # one (fact, article, quote) link
+SKA = BASE + "article/"  # articles; an article's IRI also names the graph of its facts
+
+ONTOLOGY_GRAPH = BASE + "graph/ontology"
+GRAPH = BASE + "graph/"  # graphs of reference files and plain RDF files: graph/<file stem>
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+WD = "http://www.wikidata.org/entity/"
+
+# Used for Turtle/TriG/JSON-LD output and as default prefixes of every query.
+PREFIXES = {
+    "skg": SKG,
+    "sk": SK,
+    "skf": SKF,
+    "skc": SKC,
+    "ska": SKA,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "org": "http://www.w3.org/ns/org#",
+    "wd": WD,
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+def sparql_prologue() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

@@ -1,0 +1,128 @@
+"""Named queries (queries/*.rq) and how their parameters are bound.
+
+Each file starts with a header of ``#+`` comments that leaves it runnable as plain SPARQL:
+
+    #+ title: Who rules a state
+    #+ summary: A state's regime, its kind, its leader, since when and how it took power.
+    #+ param: state | entity | A state, by name, alias or IRI
+    #+ example: sahelkg query who-rules --param state=Niger
+
+Values are bound by substitution of the query's variables (SPARQL SEP-0007), never spliced into
+the query text, so a value cannot change what the query does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .factfile import EntityIndex
+from .namespaces import QUERIES_DIR, XSD
+
+PARAM_KINDS = ("entity", "date", "text")
+AS_OF = "asOf"
+
+
+class QueryError(ValueError):
+    """A query that cannot be found, parsed or bound; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    text: str
+    title: str = ""
+    summary: str = ""
+    example: str = ""
+    params: dict[str, Param] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def takes_as_of(self) -> bool:
+        return AS_OF in self.params
+
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+
+
+def parse_query(text: str, name: str, path: Path | None = None) -> NamedQuery:
+    query = NamedQuery(name=name, text=text, path=path)
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            parts = [p.strip() for p in value.split("|")]
+            if len(parts) != 3 or parts[1] not in PARAM_KINDS:
+                raise QueryError(f"{path or name}: bad header line '{line}' "
+                                 f"(expected '#+ param: NAME | {'/'.join(PARAM_KINDS)} | DESCRIPTION')")
+            query.params[parts[0]] = Param(*parts)
+        elif key in ("title", "summary", "example"):
+            setattr(query, key, value.strip())
+    return query
+
+
+def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    return {p.stem: parse_query(p.read_text(encoding="utf-8"), p.stem, p) for p in sorted(directory.glob("*.rq"))}
+
+
+def find_query(name_or_text: str, directory: Path = QUERIES_DIR) -> NamedQuery:
+    """A named query, a .rq file, or SPARQL text given inline."""
+    named = directory / f"{name_or_text}.rq"
+    if re.fullmatch(r"[\w-]+", name_or_text):
+        if named.is_file():
+            return parse_query(named.read_text(encoding="utf-8"), name_or_text, named)
+        known = ", ".join(named_queries(directory)) or "none"
+        raise QueryError(f"no named query '{name_or_text}' (named queries: {known})")
+    path = Path(name_or_text)
+    if name_or_text.endswith((".rq", ".sparql")):
+        if not path.is_file():
+            raise QueryError(f"no query file {path}")
+        return parse_query(path.read_text(encoding="utf-8"), path.stem, path)
+    return parse_query(name_or_text, "inline")
+
+
+def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: str | None = None,
+         today: dt.date | None = None) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """Turn user-given parameter values into typed RDF terms for substitution."""
+    values = dict(values)
+    if as_of is not None:
+        if not query.takes_as_of:
+            raise QueryError(f"query '{query.name}' does not take --as-of")
+        values[AS_OF] = as_of
+    elif query.takes_as_of:
+        values.setdefault(AS_OF, (today or dt.date.today()).isoformat())
+    substitutions = {}
+    for name, raw in values.items():
+        param = query.params.get(name)
+        if param is None:
+            known = ", ".join(query.params) or "none"
+            raise QueryError(f"query '{query.name}' has no parameter '{name}' (parameters: {known})")
+        substitutions[ox.Variable(name)] = _term(param, raw, index)
+    return substitutions
+
+
+def _term(param: Param, raw: str, index: EntityIndex) -> ox.NamedNode | ox.Literal:
+    if param.kind == "entity":
+        iri, error = index.resolve(raw)
+        if error:
+            raise QueryError(f"--param {param.name}: {error}")
+        return ox.NamedNode(iri)
+    if param.kind == "date":
+        try:
+            return ox.Literal(dt.date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date"))
+        except ValueError:
+            raise QueryError(f"--param {param.name}: '{raw}' is not a date (expected YYYY-MM-DD)") from None
+    return ox.Literal(raw)

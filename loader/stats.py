@@ -1,0 +1,24 @@
+"""What the store holds, counted."""
+
+from __future__ import annotations
+
+from .store import KnowledgeGraph
+
+
+def graph_stats(kg: KnowledgeGraph) -> dict[str, int]:
+    counts: dict[str, int] = {"quads": len(kg), "named graphs": len(kg.named_graphs())}
+    for label, where in (
+        ("articles", "?x a skg:Article"),
+        ("facts", "?x a/rdfs:subClassOf* skg:Fact"),
+        ("citations", "?x a skg:Citation"),
+        ("entities", "?x a ?t . FILTER(STRSTARTS(STR(?x), STR(sk:)))"),
+    ):
+        row = next(iter(kg.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")))
+        counts[label] = int(row["n"].value)
+    rows = kg.query(
+        "SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?type . ?type rdfs:subClassOf* skg:Fact . "
+        "FILTER(STRSTARTS(STR(?x), STR(skf:))) } GROUP BY ?type ORDER BY ?type"
+    )
+    for row in rows:
+        counts["facts: " + row["type"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
+    return counts

@@ -1,0 +1,75 @@
+"""The embedded store: a pyoxigraph database on disk."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+DEFAULT_STORE = Path(".sahelkg") / "store"
+STORE_ENV = "SAHELKG_STORE"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; the message says why and what to do."""
+
+
+def store_path(path: str | os.PathLike | None = None) -> Path:
+    """--store, else $SAHELKG_STORE, else .sahelkg/store in the current directory."""
+    return Path(path or os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+class KnowledgeGraph:
+    """The project's graph in a pyoxigraph store; every write is one transaction."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        self.path = store_path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}: load data first (sahelkg load data/)")
+        try:
+            self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+        except OSError as err:
+            if "lock" in str(err).lower():
+                raise StoreError(
+                    f"the store at {self.path} is in use by another process (a load or 'sahelkg serve'); "
+                    "wait for it to finish or stop it, then try again"
+                ) from None
+            raise StoreError(f"cannot open the store at {self.path}: {err}") from None
+
+    def query(self, sparql: str, substitutions: dict | None = None):
+        return self.store.query(
+            sparql,
+            prefixes=PREFIXES,
+            use_default_graph_as_union=True,
+            substitutions=substitutions,
+        )
+
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
+        """Replace each named graph with the given quads, all in one transaction."""
+        parts = []
+        for graph, quads in sorted(graphs.items()):
+            parts.append(f"DROP SILENT GRAPH <{graph}>")
+            if quads:
+                body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+                parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}")
+        if parts:
+            # one SPARQL update is one transaction: either every graph is replaced or none is
+            self.store.update(" ;\n".join(parts))
+        self.store.flush()
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        target = ox.NamedNode(graph) if graph else None
+        return self.store.quads_for_pattern(None, None, None, target)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def close(self) -> None:
+        del self.store
