@@ -130,7 +130,8 @@ def read_fact_file(path: Path, display: str | None = None) -> _Source:
     if doc is None:
         raise InvalidInput([Problem(display, "empty-file", "the file is empty (expected 'entities:' and/or 'facts:')")])
     if not isinstance(doc, LineDict):
-        raise InvalidInput([Problem(display, "structure", "the file must be a mapping with 'article', 'entities' and 'facts'", 1)])
+        message = "the file must be a mapping with 'article', 'entities' and 'facts'"
+        raise InvalidInput([Problem(display, "structure", message, 1)])
     return _Source(path, display, doc)
 
 

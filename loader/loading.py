@@ -112,7 +112,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             problems += err.problems
     # Entities first, from every file, so a fact may name an entity declared in another file of the batch.
     declared = [declare_entities(source, index, ontology) for source in sources]
-    for source, decls in zip(sources, declared):
+    for source, decls in zip(sources, declared, strict=True):
         compiled.append(compile_file(source, index, ontology, decls))
         problems += source.problems
     by_graph: dict[str, list[CompiledFile]] = defaultdict(list)
