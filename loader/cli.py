@@ -10,6 +10,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from . import export as exporting
@@ -162,6 +163,9 @@ def query(
         _fail(str(error), 2)
     except SyntaxError as error:
         _fail(f"the query is not valid SPARQL 1.1: {error}", 2)
+    except RuntimeError as error:
+        # pyoxigraph binds parameters only when the query's SELECT clause names them
+        _fail(f"cannot run the query: {error}", 2)
     if isinstance(result, ox.QueryBoolean):
         print(json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
         return
@@ -173,14 +177,32 @@ def query(
         if fmt == "json":
             sys.stdout.buffer.write(b"\n")
         return
-    names = [v.value for v in result.variables]
-    table = Table(*names, title=named.title or None, show_lines=False)
-    rows = 0
-    for row in result:
-        table.add_row(*(_compact(row[n]) for n in names))
-        rows += 1
-    out.print(table)
-    out.print(f"{rows} row(s)", highlight=False)
+    # the table leaves out the columns the user bound: they are in the title instead
+    bound = {v.value for v in substitutions}
+    names = [v.value for v in result.variables if v.value not in bound]
+    rows = [[_compact(row[n]) for n in names] for row in result]
+    asked = ", ".join(f"{k}={values.get(k, as_of or '')}" for k in sorted(bound))
+    _print_rows(named.title or "", asked, names, rows)
+
+
+def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]]) -> None:
+    """A table when it fits the terminal, else one block per row (like psql's expanded display)."""
+    heading = " - ".join(part for part in (title, asked) if part)
+    table = Table(*names, title=heading or None, title_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    natural = Measurement.get(out, out.options.update(max_width=100_000), table).maximum
+    if natural <= out.width:
+        out.print(table)
+    else:
+        if heading:
+            out.print(heading, style="bold", highlight=False)
+        width = max((len(n) for n in names), default=0)
+        for number, row in enumerate(rows, 1):
+            out.print(f"-[ row {number} ]-", style="dim", highlight=False)
+            for name, value in zip(names, row, strict=True):
+                out.print(f"{name.ljust(width)} | {value}", highlight=False, markup=False)
+    out.print(f"{len(rows)} row(s)", highlight=False)
 
 
 @app.command("queries")

@@ -384,7 +384,8 @@ def _fits(lit: Literal, datatype) -> bool | None:
     return None
 
 
-def _explain(g: rdflib.Graph) -> list[str]:
+def _explain(g: rdflib.Graph, already_reported: set) -> list[str]:
+    """Disjointness clashes and bad literals; already_reported: (s, p, o) of the copy to skip."""
     schema = _Schema(g)
     skip_props = schema.annotation_props | {RDF.type}
 
@@ -431,10 +432,9 @@ def _explain(g: rdflib.Graph) -> list[str]:
                 add(s, domain, f"subject of {_name(p)}{via} whose domain is {_name(domain)}")
             for rng in schema.ranges.get(sup, ()):
                 if isinstance(o, Literal):
-                    if _fits(o, rng) is False:
+                    if (s, p, o) not in already_reported and _fits(o, rng) is False:
                         problems.append(
-                            f"{_name(s)} {_name(p)} {_name(o)}: the value is not a {_name(rng)}, "
-                            f"the range of {_name(sup)}"
+                            f"{_name(s)} {_name(p)} {_name(o)}: the value is not a {_name(rng)}, the range of {_name(sup)}"
                         )
                 else:
                     add(o, rng, f"value of {_name(p)}{via} whose range is {_name(rng)}")
@@ -477,8 +477,7 @@ def _explain(g: rdflib.Graph) -> list[str]:
             clash = sorted(members & distinct, key=str)
             if len(clash) >= 2:
                 problems.append(
-                    f"{' and '.join(_name(x) for x in clash)} are declared the same (owl:sameAs) "
-                    f"but also different: {axiom}"
+                    f"{' and '.join(_name(x) for x in clash)} are declared the same (owl:sameAs) but also different: {axiom}"
                 )
     return problems
 
@@ -507,9 +506,10 @@ def check_consistency(graph: rdflib.Graph) -> ConsistencyReport:
         for s, p, o in sorted(ill_typed, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     ]
     if not consistent:
-        found = _explain(copy)
+        converted = {(s, p, Literal(str(o), datatype=XSD.string)) for s, p, o in ill_typed}
+        found = _explain(copy, converted)
         explanation += found
-        if not found:
+        if not found and not ill_typed:  # an ill-typed literal is a contradiction in itself
             explanation.append(
                 "HermiT found the graph inconsistent, but no individual belongs to two disjoint classes "
                 "through its asserted types, their superclasses or the domains and ranges of its "

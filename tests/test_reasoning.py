@@ -181,8 +181,7 @@ def test_state_and_person_is_inconsistent_and_explained():
     assert "sk:niger" in text
     assert "skg:State" in text and "skg:Person" in text
     assert any(
-        "sk:niger" in line and "skg:State" in line and "skg:Person" in line and "disjoint" in line
-        for line in report.explanation
+        "sk:niger" in line and "skg:State" in line and "skg:Person" in line and "disjoint" in line for line in report.explanation
     ), text
 
 
