@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import rdflib
 
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, XSD
 
 FORMATS = {
     "turtle": "ttl",
@@ -25,22 +25,43 @@ FORMATS = {
 }
 
 
-def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)  # keeps the canonical label, so sorting is stable
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD + "string":  # RDF 1.1: a plain literal is an xsd:string
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def _rdflib_graph(triples: Iterable[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> rdflib.Graph:
     graph = rdflib.Graph(bind_namespaces="none")
-    for prefix, iri in PREFIXES.items():
+    for prefix, iri in prefixes.items():
         graph.bind(prefix, iri, override=True, replace=True)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    graph.parse(data=data.decode("utf-8") if data else "", format="nt")
+    for t in triples:
+        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
     return graph
 
 
-def _prefix_block() -> str:
-    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(PREFIXES.items()))
+def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Blank nodes (the ontology's OWL lists and axioms) get content-derived labels (RDFC-1.0)."""
+    quads = list(quads)
+    if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
+        return quads
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return list(dataset)
 
 
-def _turtle_body(graph: rdflib.Graph) -> str:
-    text = graph.serialize(format="turtle")
-    return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip("\n")
+def _split_turtle(graph: rdflib.Graph) -> tuple[list[str], str]:
+    """rdflib's Turtle as (prefix lines, statements); it declares only the prefixes it uses."""
+    lines = graph.serialize(format="turtle").splitlines()
+    prefixes = [line for line in lines if line.startswith("@prefix")]
+    body = "\n".join(line for line in lines if not line.startswith("@prefix")).strip("\n")
+    return prefixes, body
 
 
 def _sorted_lines(terms: Iterable, fmt: ox.RdfFormat) -> bytes:
@@ -50,7 +71,8 @@ def _sorted_lines(terms: Iterable, fmt: ox.RdfFormat) -> bytes:
 
 def _sort_jsonld(value):
     if isinstance(value, dict):
-        return {k: _sort_jsonld(v) for k, v in sorted(value.items())}
+        # an "@list" is an RDF list: its order is data, not presentation
+        return {k: [_sort_jsonld(i) for i in v] if k == "@list" else _sort_jsonld(v) for k, v in sorted(value.items())}
     if isinstance(value, list):
         items = [_sort_jsonld(v) for v in value]
         return sorted(items, key=lambda v: (v.get("@id", "") if isinstance(v, dict) else "", json.dumps(v, sort_keys=True)))
@@ -61,29 +83,33 @@ def export(quads: Iterable[ox.Quad], fmt: str = "turtle") -> bytes:
     """Serialize quads; triple formats merge all graphs into one."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
-    quads = list(quads)
+    quads = _canonical(quads)
     if fmt == "nquads":
         return _sorted_lines(quads, ox.RdfFormat.N_QUADS)
     triples = {q.triple for q in quads}
     if fmt == "ntriples":
         return _sorted_lines(triples, ox.RdfFormat.N_TRIPLES)
+    union = _rdflib_graph(triples)
+    prefix_lines, body = _split_turtle(union)
     if fmt == "turtle":
-        return (_prefix_block() + "\n" + _turtle_body(_rdflib_graph(triples)) + "\n").encode("utf-8")
+        return ("\n".join(prefix_lines) + "\n\n" + body + "\n").encode("utf-8")
+    # namespaces rdflib had to name itself (ns1, ...) keep those names in every graph
+    prefixes = {p: str(iri) for p, iri in union.namespaces()}
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for q in quads:
         by_graph[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""].append(q.triple)
     if fmt == "trig":
         blocks = []
         for name, triples_of_graph in sorted(by_graph.items()):
-            body = _turtle_body(_rdflib_graph(triples_of_graph))
-            body = "\n".join("    " + line if line else "" for line in body.splitlines())
+            _, body = _split_turtle(_rdflib_graph(triples_of_graph, prefixes))
+            # no re-indenting: it would change multi-line literals such as an article's text
             blocks.append(f"<{name}> {{\n{body}\n}}\n" if name else f"{{\n{body}\n}}\n")
-        return (_prefix_block() + "\n" + "\n".join(blocks)).encode("utf-8")
+        return ("\n".join(prefix_lines) + "\n\n" + "\n".join(blocks)).encode("utf-8")
     # JSON-LD: one named graph object per graph, compacted with the project's prefixes
-    dataset = rdflib.Dataset()
+    dataset = rdflib.Dataset(default_union=False)
     for name, triples_of_graph in by_graph.items():
         target = dataset.graph(rdflib.URIRef(name)) if name else dataset.default_context
-        for triple in _rdflib_graph(triples_of_graph):
-            target.add(triple)
+        for t in triples_of_graph:
+            target.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
     document = json.loads(dataset.serialize(format="json-ld", context=dict(PREFIXES)))
     return (json.dumps(_sort_jsonld(document), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

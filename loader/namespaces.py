@@ -36,6 +36,7 @@ PREFIXES = {
     "prov": PROV,
     "schema": SCHEMA,
     "org": "http://www.w3.org/ns/org#",
+    "dcterms": "http://purl.org/dc/terms/",
     "wd": WD,
 }
 

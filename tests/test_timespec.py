@@ -1,0 +1,182 @@
+"""loader.timespec.parse_time: every form of the time grammar, its bounds, and its errors.
+
+The article the times are resolved against was published on Tuesday 2024-03-26.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from loader.timespec import TimeError, TimeValue, parse_time
+
+PUBLISHED = dt.date(2024, 3, 26)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DATE, MONTH, YEAR = XSD + "date", XSD + "gYearMonth", XSD + "gYear"
+D = dt.date
+
+
+def parse(raw, *, is_end=False) -> TimeValue:
+    return parse_time(raw, published=PUBLISHED, is_end=is_end)
+
+
+# (spec, lexical, datatype, earliest, latest): bounds are inclusive days.
+VALUES = [
+    # precision: day, month, year
+    ("2024-03-26", "2024-03-26", DATE, D(2024, 3, 26), D(2024, 3, 26)),
+    ("2024-02-29", "2024-02-29", DATE, D(2024, 2, 29), D(2024, 2, 29)),  # leap day
+    ("2000-02-29", "2000-02-29", DATE, D(2000, 2, 29), D(2000, 2, 29)),  # 2000 is a leap year
+    ("2024-03", "2024-03", MONTH, D(2024, 3, 1), D(2024, 3, 31)),
+    ("2024-04", "2024-04", MONTH, D(2024, 4, 1), D(2024, 4, 30)),
+    ("2024-02", "2024-02", MONTH, D(2024, 2, 1), D(2024, 2, 29)),
+    ("2023-02", "2023-02", MONTH, D(2023, 2, 1), D(2023, 2, 28)),
+    ("2024", "2024", YEAR, D(2024, 1, 1), D(2024, 12, 31)),
+    # thirds of a month: 1-10, 11-20, 21 to the end
+    ("early 2024-03", "2024-03", MONTH, D(2024, 3, 1), D(2024, 3, 10)),
+    ("mid 2024-03", "2024-03", MONTH, D(2024, 3, 11), D(2024, 3, 20)),
+    ("late 2024-03", "2024-03", MONTH, D(2024, 3, 21), D(2024, 3, 31)),
+    ("late 2024-04", "2024-04", MONTH, D(2024, 4, 21), D(2024, 4, 30)),
+    ("early 2024-02", "2024-02", MONTH, D(2024, 2, 1), D(2024, 2, 10)),
+    ("mid 2024-02", "2024-02", MONTH, D(2024, 2, 11), D(2024, 2, 20)),
+    ("late 2024-02", "2024-02", MONTH, D(2024, 2, 21), D(2024, 2, 29)),  # February of a leap year
+    ("late 2023-02", "2023-02", MONTH, D(2023, 2, 21), D(2023, 2, 28)),
+    # thirds of a year: Jan-Apr, May-Aug, Sep-Dec
+    ("early 2024", "2024", YEAR, D(2024, 1, 1), D(2024, 4, 30)),
+    ("mid 2024", "2024", YEAR, D(2024, 5, 1), D(2024, 8, 31)),
+    ("late 2024", "2024", YEAR, D(2024, 9, 1), D(2024, 12, 31)),
+    ("mid 2023", "2023", YEAR, D(2023, 5, 1), D(2023, 8, 31)),
+    # before: strictly before, the literal itself is unknown
+    ("before 2024-03-26", None, None, None, D(2024, 3, 25)),
+    ("before 2024-03", None, None, None, D(2024, 2, 29)),
+    ("before 2024-02", None, None, None, D(2024, 1, 31)),
+    ("before 2024", None, None, None, D(2023, 12, 31)),
+    # after: at or after, the literal itself is unknown
+    ("after 2023-07", None, None, D(2023, 7, 1), None),
+    ("after 2023-07-26", None, None, D(2023, 7, 26), None),
+    ("after 2023", None, None, D(2023, 1, 1), None),
+]
+
+
+@pytest.mark.parametrize("is_end", [False, True], ids=["start", "end"])
+@pytest.mark.parametrize(("spec", "lexical", "datatype", "earliest", "latest"), VALUES, ids=[v[0] for v in VALUES])
+def test_value(spec, lexical, datatype, earliest, latest, is_end):
+    # Apart from 'ongoing', a start and an end parse the same way.
+    assert parse(spec, is_end=is_end) == TimeValue(lexical, datatype, earliest, latest, spec)
+
+
+def test_ongoing_end_is_open_from_publication():
+    assert parse("ongoing", is_end=True) == TimeValue(None, None, PUBLISHED, None, "ongoing")
+
+
+def test_ongoing_end_follows_the_publication_date():
+    value = parse_time("ongoing", published=D(2023, 8, 1), is_end=True)
+    assert value == TimeValue(None, None, D(2023, 8, 1), None, "ongoing")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  mid   2024-03 ", TimeValue("2024-03", MONTH, D(2024, 3, 11), D(2024, 3, 20), "mid 2024-03")),
+        ("before\t2024-03-26", TimeValue(None, None, None, D(2024, 3, 25), "before 2024-03-26")),
+        (" ongoing\n", TimeValue(None, None, PUBLISHED, None, "ongoing")),
+    ],
+    ids=["spaces", "tab", "newline"],
+)
+def test_whitespace_is_normalised_in_the_text(raw, expected):
+    assert parse(raw, is_end=True) == expected
+
+
+# What YAML gives for an unquoted time: a date, a datetime, or an int year.
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (D(2024, 3, 26), TimeValue("2024-03-26", DATE, D(2024, 3, 26), D(2024, 3, 26), "2024-03-26")),
+        (D(2024, 2, 29), TimeValue("2024-02-29", DATE, D(2024, 2, 29), D(2024, 2, 29), "2024-02-29")),
+        (dt.datetime(2024, 3, 26, 10, 30), TimeValue("2024-03-26", DATE, D(2024, 3, 26), D(2024, 3, 26), "2024-03-26")),
+        (2023, TimeValue("2023", YEAR, D(2023, 1, 1), D(2023, 12, 31), "2023")),
+    ],
+    ids=["date", "leap-date", "datetime", "int-year"],
+)
+def test_yaml_typed_input(raw, expected):
+    assert parse(raw) == expected
+
+
+ERRORS = [
+    # not real dates
+    ("2024-13-40", False, "'2024-13-40' is not a real date: there is no month 13"),
+    ("2024-13", False, "'2024-13' is not a real date: there is no month 13"),
+    ("2024-00", False, "'2024-00' is not a real date: there is no month 0"),
+    ("2023-02-31", False, "'2023-02-31' is not a real date: February 2023 has 28 days"),
+    ("2023-02-29", False, "'2023-02-29' is not a real date: February 2023 has 28 days"),
+    ("2024-02-30", False, "'2024-02-30' is not a real date: February 2024 has 29 days"),
+    ("2100-02-29", False, "'2100-02-29' is not a real date: February 2100 has 28 days"),
+    ("2024-04-31", False, "'2024-04-31' is not a real date: April 2024 has 30 days"),
+    ("2024-01-00", False, "'2024-01-00' is not a real date: January 2024 has 31 days"),
+    ("mid 2024-13", False, "'2024-13' is not a real date: there is no month 13"),
+    ("before 2023-02-31", True, "'2023-02-31' is not a real date: February 2023 has 28 days"),
+    # a qualifier on a day
+    ("mid 2024-03-26", False, "'mid' applies to a month or a year, not to a day"),
+    ("early 2024-03-26", True, "'early' applies to a month or a year, not to a day"),
+    ("late 2024-03-26", False, "'late' applies to a month or a year, not to a day"),
+    # not in the grammar
+    ("soon", False, "'soon' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("soon", True, "'soon' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("", False, "'' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("2024-3", False, "'2024-3' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("26/03/2024", False, "'26/03/2024' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("March 2024", False, "'March 2024' is not a time (expected YYYY[-MM[-DD]], optionally after "
+     "early/mid/late/before/after, or 'ongoing')"),
+    ("before ongoing", True, "'ongoing' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("Mid 2024-03", False, "'Mid 2024-03' is not a time (expected YYYY[-MM[-DD]], optionally after "
+     "early/mid/late/before/after, or 'ongoing')"),
+    ("around 2024-03", False, "'around 2024-03' is not a time (expected YYYY[-MM[-DD]], optionally after "
+     "early/mid/late/before/after, or 'ongoing')"),
+    ("mid before 2024", False, "'mid before 2024' is not a time (expected YYYY[-MM[-DD]], optionally after "
+     "early/mid/late/before/after, or 'ongoing')"),
+    # 'ongoing' is only an end
+    ("ongoing", False, "'ongoing' can only be an end"),
+    # values YAML may give that are not times
+    (None, False, "None is not a time (expected e.g. 2024-03, 'mid 2024-03', 'before 2024')"),
+    (True, False, "True is not a time (expected e.g. 2024-03, 'mid 2024-03', 'before 2024')"),
+    (2024.5, False, "2024.5 is not a time (expected e.g. 2024-03, 'mid 2024-03', 'before 2024')"),
+    (["2024"], False, "['2024'] is not a time (expected e.g. 2024-03, 'mid 2024-03', 'before 2024')"),
+    (24, False, "'24' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+]
+
+
+@pytest.mark.parametrize(("raw", "is_end", "message"), ERRORS, ids=[f"{e[0]!r}-{'end' if e[1] else 'start'}" for e in ERRORS])
+def test_error(raw, is_end, message):
+    with pytest.raises(TimeError) as caught:
+        parse(raw, is_end=is_end)
+    assert str(caught.value) == message
+
+
+def test_time_error_is_a_value_error():
+    assert issubclass(TimeError, ValueError)
+
+
+# --- Bugs: inputs that escape the TimeError contract -------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(ValueError, OverflowError),
+    reason="BUG loader/timespec.py: year 0000 and 'before 0001...' raise a bare ValueError/OverflowError from "
+    "datetime instead of TimeError, so the loader (which only catches TimeError) crashes with a traceback",
+)
+@pytest.mark.parametrize("raw", ["0000", "0000-01", "0000-01-01", "after 0000", "before 0001", "before 0001-01-01"])
+def test_out_of_range_year_is_a_time_error(raw):
+    with pytest.raises(TimeError):
+        parse(raw)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG loader/timespec.py: _VALUE uses \\d, which matches any Unicode digit, so fullwidth or Arabic-Indic "
+    "digits are accepted and written to the store as an ill-formed xsd:gYear/xsd:date lexical",
+)
+@pytest.mark.parametrize("raw", ["２０２４", "٢٠٢٤-٠٣"])
+def test_non_ascii_digits_are_rejected(raw):
+    with pytest.raises(TimeError):
+        parse(raw)
