@@ -229,3 +229,15 @@ def test_java_missing_is_a_plain_error(monkeypatch):
     monkeypatch.setattr(owlready2, "JAVA_EXE", "java")
     with pytest.raises(JavaMissing, match="Java"):
         check_consistency(ontology_graph())
+
+
+def test_ontology_with_the_seed_data_is_consistent(seed):
+    if shutil.which("java") is None:
+        pytest.skip("java is not installed")
+    import pyoxigraph as ox
+
+    graph = rdflib.Graph()
+    nt = ox.serialize({q.triple for q in seed.quads()}, format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=nt.decode(), format="nt")
+    report = check_consistency(graph)
+    assert report.consistent, report.explanation
