@@ -30,6 +30,8 @@ class KnowledgeGraph:
         self.path = store_path(path)
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}: load data first (sahelkg load data/)")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
         except OSError as err:
