@@ -211,10 +211,8 @@ def list_queries() -> None:
 
     Example: sahelkg queries
     """
-    table = Table("name", "question", "parameters", "example")
-    for name, named in named_queries().items():
-        table.add_row(name, named.summary or named.title, ", ".join(named.params), named.example)
-    out.print(table)
+    rows = [[name, named.title, ", ".join(named.params), named.example] for name, named in named_queries().items()]
+    _print_rows("Named queries (queries/*.rq)", "", ["name", "question", "parameters", "example"], rows)
 
 
 @app.command("export")
@@ -258,6 +256,31 @@ def stats(store: StoreOption = None) -> None:
     for key, value in summary.items():
         table.add_row(key, str(value))
     out.print(table)
+
+
+@app.command()
+def check(store: StoreOption = None) -> None:
+    """Run the HermiT reasoner (through owlready2; needs Java) on the ontology plus all data.
+
+    Reports whether they are consistent; when not, names the individuals and axioms involved.
+
+    Example: sahelkg check
+    """
+    from .reasoning import JavaMissing, ReasonerError, check_consistency  # loads owlready2: only when asked
+
+    kg = _open(store, read_only=True)
+    try:
+        report = check_consistency(kg.rdflib_graph())
+    except (JavaMissing, ReasonerError) as error:
+        _fail(str(error))
+    if report.consistent:
+        out.print(f"consistent: ontology and data ({len(kg)} quads) checked by HermiT in {report.seconds:.1f} s",
+                  highlight=False)
+        return
+    err.print("inconsistent:", style="bold red")
+    for line in report.explanation:
+        err.print(f"- {line}", highlight=False, markup=False)
+    raise typer.Exit(1)
 
 
 def main() -> None:

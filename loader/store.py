@@ -67,6 +67,15 @@ class KnowledgeGraph:
         target = ox.NamedNode(graph) if graph else None
         return self.store.quads_for_pattern(None, None, None, target)
 
+    def rdflib_graph(self):
+        """Every graph merged into one rdflib Graph (for the reasoner and SHACL)."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        triples = {q.triple for q in self.quads()}
+        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+        return graph
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 

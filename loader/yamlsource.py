@@ -43,6 +43,8 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+# Dates stay text: the loader checks them itself and says which fact holds an impossible one.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def parse_yaml(text: str):
@@ -54,3 +56,5 @@ def parse_yaml(text: str):
         raise YamlProblem(f"invalid YAML: {err.problem or err.context}", line) from None
     except yaml.YAMLError as err:
         raise YamlProblem(f"invalid YAML: {err}", None) from None
+    except (ValueError, TypeError, RecursionError) as err:  # a value PyYAML could not build
+        raise YamlProblem(f"invalid YAML value: {err}", None) from None
