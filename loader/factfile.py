@@ -122,7 +122,7 @@ def read_fact_file(path: Path, display: str | None = None) -> _Source:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise InvalidInput([Problem(display, "utf-8", f"not UTF-8 text (byte {err.start})", line)]) from None
+        raise InvalidInput([Problem(display, "utf-8", f"not UTF-8 text (invalid byte at offset {err.start})", line)]) from None
     try:
         doc = parse_yaml(text)
     except YamlProblem as err:
@@ -196,6 +196,10 @@ def declare_entities(source: _Source, index: EntityIndex, ontology: Ontology) ->
 
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def entity_quads(iri: str, entry: LineDict, graph: ox.NamedNode) -> list[ox.Quad]:
@@ -324,8 +328,8 @@ class _FactCompiler:
             types = self.index.entities[iri].types
             if not self.ontology.is_a(types, spec.range):
                 kinds = " or ".join(sorted(_local(t) for t in types)) or "untyped entity"
-                self.problem("wrong-kind", f"'{item}' is a {kinds}, but '{key}' of a {fact.kind.name} "
-                             f"must be a {_local(spec.range)}", name, key, entry)
+                self.problem("wrong-kind", f"'{item}' is {_a(kinds)}, but '{key}' of {_a(fact.kind.name)} "
+                             f"must be {_a(_local(spec.range))}", name, key, entry)
                 return None
             return _n(iri)
         if spec.kind == "vocab":
@@ -380,9 +384,15 @@ class _FactCompiler:
             except TimeError as err:
                 self.problem("real-date", str(err), name, key, entry)
                 continue
-            if key != "end" and value.latest is None:
-                # a reported event or start happened by the time the article was published
-                value = TimeValue(value.lexical, value.datatype, value.earliest, published, value.text)
+            if key != "end":
+                # a reported event or beginning happened by the time the article was published
+                if value.earliest and value.earliest > published:
+                    self.problem("after-publication", f"'{value.text}' is after the article was published "
+                                 f"({published.isoformat()}); an article reports what has already happened",
+                                 name, key, entry)
+                    continue
+                if value.latest is None or value.latest > published:
+                    value = TimeValue(value.lexical, value.datatype, value.earliest, published, value.text)
             fact.times[key] = value
         start, end = fact.times.get("start"), fact.times.get("end")
         if start and end and start.earliest and end.latest and end.latest < start.earliest:
@@ -510,8 +520,8 @@ def compile_file(source: _Source, index: EntityIndex, ontology: Ontology,
                 continue
             expected = next(f.range for f in fact.kind.fields if f.prop == prop)
             if not ontology.is_a({target.kind.iri}, expected):
-                compiler.problem("wrong-kind", f"'{ref}' is a {target.kind.name}, but '{key}' must be a "
-                                 f"{_local(expected)}", fact.ident, key, fact.entry)
+                compiler.problem("wrong-kind", f"'{ref}' is {_a(target.kind.name)}, but '{key}' must be "
+                                 f"{_a(_local(expected))}", fact.ident, key, fact.entry)
     if source.problems:
         return out
     try:

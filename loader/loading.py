@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .factfile import CompiledFile, EntityIndex, compile_file, declare_entities, read_fact_file
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, SK
+from .namespaces import GRAPH, ONTOLOGY_GRAPH
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
 from .store import KnowledgeGraph
@@ -119,7 +119,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
     for item in compiled:
         by_graph[item.graph].append(item)
     for graph, items in by_graph.items():
-        if len(items) > 1 and not graph.startswith(SK):
+        if len(items) > 1:
             names = ", ".join(str(i.path) for i in items)
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))

@@ -18,7 +18,8 @@ class Problem:
         where = self.file + (f":{self.line}" if self.line else "")
         what = ""
         if self.fact:
-            what += f"fact '{self.fact}'"
+            # entity declarations name themselves ("entity 'g5-sahel'"); facts go by their id
+            what += self.fact if self.fact.startswith("entity ") else f"fact '{self.fact}'"
         if self.field:
             what += (", " if what else "") + f"field '{self.field}'"
         return f"{where}: {what + ': ' if what else ''}{self.message} [{self.rule}]"

@@ -51,9 +51,15 @@ class KnowledgeGraph:
         )
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
-        """Replace each named graph with the given quads, all in one transaction."""
+        """Replace each named graph with the given quads, all in one transaction.
+
+        A graph whose content would not change is left alone, so that reloading the same files
+        leaves the store byte-identical (rewriting would relabel the ontology's blank nodes).
+        """
         parts = []
         for graph, quads in sorted(graphs.items()):
+            if self._holds_exactly(graph, quads):
+                continue
             parts.append(f"DROP SILENT GRAPH <{graph}>")
             if quads:
                 body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
@@ -62,6 +68,17 @@ class KnowledgeGraph:
             # one SPARQL update is one transaction: either every graph is replaced or none is
             self.store.update(" ;\n".join(parts))
         self.store.flush()
+
+    def _holds_exactly(self, graph: str, quads: list[ox.Quad]) -> bool:
+        current = list(self.quads(graph))
+        if len(current) != len(set(quads)):
+            return False
+        if not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
+            return set(current) == set(quads)
+        before, after = ox.Dataset(current), ox.Dataset(quads)
+        for dataset in (before, after):
+            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        return before == after
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         target = ox.NamedNode(graph) if graph else None
@@ -83,4 +100,11 @@ class KnowledgeGraph:
         return len(self.store)
 
     def close(self) -> None:
-        del self.store
+        """Release the store (and its lock) now rather than when garbage collected."""
+        self.__dict__.pop("store", None)
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

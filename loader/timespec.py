@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .namespaces import XSD
 
-_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_VALUE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 QUALIFIERS = ("early", "mid", "late")
 
 
@@ -47,6 +47,8 @@ def _parse_value(text: str) -> tuple[str, str, dt.date, dt.date]:
         raise TimeError(f"'{text}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = match.groups()
     y = int(year)
+    if y < 2:  # year 0 does not exist, and "before 0001" would have no day to end on
+        raise TimeError(f"'{text}' is not a real date: years start at 0002 here")
     if month is None:
         return text, XSD + "gYear", dt.date(y, 1, 1), dt.date(y, 12, 31)
     m = int(month)

@@ -50,6 +50,8 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 def parse_yaml(text: str):
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except YamlProblem:
+        raise
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
