@@ -14,11 +14,12 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from . import export as exporting
+from .inference import is_inferred
 from .loading import known_entities, prepare
 from .loading import load as load_files
 from .namespaces import PREFIXES, SKA
 from .problems import InvalidInput
-from .queries import QueryError, bind, find_query, named_queries
+from .queries import QueryError, bind, find_query, is_update, named_queries
 from .stats import graph_stats
 from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError
 
@@ -137,6 +138,8 @@ def query(
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE; repeatable.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Answer as of this date (YYYY-MM-DD).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json (SPARQL 1.1 results JSON), csv or tsv.")] = "table",
+    allow_update: Annotated[bool, typer.Option("--allow-update",
+                                               help="Run a SPARQL UPDATE (unvalidated!) against the store.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Ask a named question or your own SPARQL.
@@ -154,9 +157,15 @@ def query(
         if not sep or not key:
             _fail(f"--param '{item}' is not KEY=VALUE", 2)
         values[key.strip()] = value
-    kg = _open(store, read_only=True)
     try:
         named = find_query(query_ref)
+    except QueryError as error:
+        _fail(str(error), 2)
+    if is_update(named.text):
+        _run_update(named.text, allow_update, bool(values or as_of), store)
+        return
+    kg = _open(store, read_only=True)
+    try:
         substitutions = bind(named, values, known_entities(kg), as_of)
         result = kg.query(named.text, substitutions)
     except QueryError as error:
@@ -183,6 +192,21 @@ def query(
     rows = [[_compact(row[n]) for n in names] for row in result]
     asked = ", ".join(f"{k}={values.get(k, as_of or '')}" for k in sorted(bound))
     _print_rows(named.title or "", asked, names, rows)
+
+
+def _run_update(text: str, allowed: bool, has_parameters: bool, store: Path | None) -> None:
+    if not allowed:
+        _fail("this is a SPARQL UPDATE and `sahelkg query` only reads; facts go in through `sahelkg load`, "
+              "which validates them. Pass --allow-update to change the store anyway.", 2)
+    if has_parameters:
+        _fail("--param and --as-of bind values in queries, not in updates", 2)
+    kg = _open(store)
+    before = len(kg)
+    try:
+        kg.store.update(text, prefixes=PREFIXES)
+    except SyntaxError as error:
+        _fail(f"the update is not valid SPARQL 1.1: {error}", 2)
+    out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
 
 
 def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]]) -> None:
@@ -220,11 +244,13 @@ def export_graph(
     fmt: Annotated[str, typer.Option("--format", help="turtle, trig, ntriples, nquads or jsonld.")] = "turtle",
     graph: Annotated[str | None, typer.Option("--graph", help="Only this article's graph (its file name or IRI).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")] = None,
+    inferred: Annotated[bool, typer.Option("--inferred", help="Include the materialised inferences.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Export the graph; the same graph always gives the same bytes.
 
     Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one graph per article.
+    The materialised inferences are left out unless --inferred is given.
 
     Example: sahelkg export --format turtle -o sahel-kg.ttl
     """
@@ -236,7 +262,10 @@ def export_graph(
         graph_iri = graph if graph.startswith(("http://", "https://")) else SKA + Path(graph).stem
         if graph_iri not in kg.named_graphs():
             _fail(f"no graph <{graph_iri}> in the store (graphs: {', '.join(kg.named_graphs())})")
-    data = exporting.export(kg.quads(graph_iri), fmt)
+    quads = kg.quads(graph_iri)
+    if not inferred:  # inferences are derived data: shared only when asked for
+        quads = (q for q in quads if not is_inferred(q.graph_name.value))
+    data = exporting.export(quads, fmt)
     if output:
         output.write_bytes(data)
         err.print(f"wrote {output} ({len(data)} bytes)", highlight=False)

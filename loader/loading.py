@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .factfile import CompiledFile, EntityIndex, compile_file, declare_entities, read_fact_file
+from .inference import infer, inferred_graph
 from .namespaces import GRAPH, ONTOLOGY_GRAPH
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
@@ -134,6 +135,8 @@ def load(paths: list[Path], kg: KnowledgeGraph) -> LoadReport:
     compiled = prepare(paths, kg, ontology)
     report = LoadReport(compiled, triples_before=len(kg))
     graphs = {item.graph: item.quads for item in compiled}
+    for item in compiled:  # the inferences of what changed, written in the same transaction
+        graphs[inferred_graph(item.graph)] = infer(item.quads, ontology, item.graph)
     graphs[ONTOLOGY_GRAPH] = ontology.quads
     kg.replace_graphs(graphs)
     report.triples_after = len(kg)

@@ -21,6 +21,10 @@ class Ontology:
     quads: list[ox.Quad]
     superclasses: dict[str, set[str]] = field(default_factory=dict)  # class -> itself and all ancestors
     members: dict[str, set[str]] = field(default_factory=dict)  # vocabulary class -> its individuals
+    superproperties: dict[str, set[str]] = field(default_factory=dict)  # property -> all its ancestors
+    inverses: dict[str, set[str]] = field(default_factory=dict)  # property -> its owl:inverseOf (both ways)
+    domains: dict[str, set[str]] = field(default_factory=dict)  # property -> named rdfs:domain classes
+    ranges: dict[str, set[str]] = field(default_factory=dict)  # object property -> named rdfs:range classes
 
     def is_a(self, types: set[str], cls: str) -> bool:
         return any(cls in self.superclasses.get(t, {t}) for t in types)
@@ -43,26 +47,50 @@ def load_ontology(directory: Path = ONTOLOGY_DIR) -> Ontology:
             quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
                          for q in ox.parse(source, format=ox.RdfFormat.TURTLE))
     parents: dict[str, set[str]] = defaultdict(set)
+    property_parents: dict[str, set[str]] = defaultdict(set)
+    inverses: dict[str, set[str]] = defaultdict(set)
+    domains: dict[str, set[str]] = defaultdict(set)
+    ranges: dict[str, set[str]] = defaultdict(set)
     typed: dict[str, set[str]] = defaultdict(set)
+    object_properties = set()
     for q in quads:
-        if q.predicate == _SUBCLASS and isinstance(q.object, ox.NamedNode):
-            parents[q.subject.value].add(q.object.value)
-        elif q.predicate == _TYPE and isinstance(q.subject, ox.NamedNode) and q.object != _NAMED_INDIVIDUAL:
-            typed[q.subject.value].add(q.object.value)
+        if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
+            continue  # anonymous class expressions are left to the reasoner
+        s, p, o = q.subject.value, q.predicate.value, q.object.value
+        if p == _SUBCLASS.value:
+            parents[s].add(o)
+        elif p == RDFS + "subPropertyOf":
+            property_parents[s].add(o)
+        elif p == OWL + "inverseOf":
+            inverses[s].add(o)
+            inverses[o].add(s)
+        elif p == RDFS + "domain":
+            domains[s].add(o)
+        elif p == RDFS + "range":
+            ranges[s].add(o)
+        elif p == _TYPE.value:
+            if o == OWL + "ObjectProperty":
+                object_properties.add(s)
+            elif q.object != _NAMED_INDIVIDUAL:
+                typed[s].add(o)
 
-    def ancestors(cls: str, seen: set[str]) -> set[str]:
-        for parent in parents.get(cls, ()):
+    def ancestors(node: str, tree: dict[str, set[str]], seen: set[str]) -> set[str]:
+        for parent in tree.get(node, ()):
             if parent not in seen:
                 seen.add(parent)
-                ancestors(parent, seen)
+                ancestors(parent, tree, seen)
         return seen
 
     classes = set(parents) | {p for ps in parents.values() for p in ps}
-    superclasses = {c: ancestors(c, {c}) for c in classes}
+    superclasses = {c: ancestors(c, parents, {c}) for c in classes}
+    superproperties = {p: ancestors(p, property_parents, set()) for p in property_parents}
+    # a datatype property's range is a datatype, not a class of its values
+    ranges = {p: rs - {OWL + "Thing"} for p, rs in ranges.items() if p in object_properties}
+    domains = {p: ds - {OWL + "Thing"} for p, ds in domains.items()}
     members: dict[str, set[str]] = defaultdict(set)
     for individual, types in typed.items():
         for t in types:
             if t.startswith(SKG):
                 members[t].add(individual)
     quads.sort(key=str)
-    return Ontology(quads, superclasses, dict(members))
+    return Ontology(quads, superclasses, dict(members), superproperties, dict(inverses), domains, ranges)

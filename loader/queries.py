@@ -94,6 +94,18 @@ def find_query(name_or_text: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     return parse_query(name_or_text, "inline")
 
 
+_PROLOGUE = re.compile(r"\s*(?:#[^\n]*\n|(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)<[^>]*>)", re.IGNORECASE)
+_UPDATE_VERB = re.compile(r"\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+
+
+def is_update(text: str) -> bool:
+    """True for SPARQL 1.1 UPDATE text: its first word after the prologue is an update verb."""
+    position = 0
+    while match := _PROLOGUE.match(text, position):
+        position = match.end()
+    return bool(_UPDATE_VERB.match(text, position))
+
+
 def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: str | None = None,
          today: dt.date | None = None) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
     """Turn user-given parameter values into typed RDF terms for substitution."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from .inference import is_inferred
 from .store import KnowledgeGraph
 
 
 def graph_stats(kg: KnowledgeGraph) -> dict[str, int]:
-    counts: dict[str, int] = {"quads": len(kg), "named graphs": len(kg.named_graphs())}
+    graphs = kg.named_graphs()
+    inferred = sum(1 for g in graphs if is_inferred(g) for _ in kg.quads(g))
+    counts: dict[str, int] = {"quads": len(kg), "inferred quads": inferred, "named graphs": len(graphs)}
     for label, where in (
         ("articles", "?x a skg:Article"),
         ("facts", "?x a/rdfs:subClassOf* skg:Fact"),

@@ -1,0 +1,99 @@
+"""The command line through its real entry point, and the README that documents it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from loader.cli import app
+from loader.namespaces import PROJECT_ROOT
+
+runner = CliRunner()
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def store(seed_store_path, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(seed_store_path, copy)
+    return copy
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: sahelkg " in result.output
+    assert f"`sahelkg {command}" in README
+
+
+def test_query_json_is_w3c_sparql_results(store):
+    result = run("query", "who-rules", "--param", "state=Niger", "--format", "json", "--store", store)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["head"]["vars"][0] == "state"
+    binding = data["results"]["bindings"][0]
+    assert binding["state"] == {"type": "uri", "value": "https://w3id.org/sahel-kg/entity/niger"}
+    assert binding["kind"] == {"type": "literal", "value": "military junta"}
+
+
+def test_query_csv(store):
+    result = run("query", "memberships", "-p", "state=Mali", "--as-of", "2024-03-26", "--format", "csv",
+                 "--store", store)
+    assert result.stdout.splitlines()[1].startswith(
+        "https://w3id.org/sahel-kg/entity/mali,https://w3id.org/sahel-kg/entity/ecowas,2024-03-26,Mali,"
+        "Economic Community of West African States,withdrawal announced,2024-01,not before 2024-03-26,yes,")
+
+
+def test_unknown_name_suggests_near_matches(store):
+    result = run("query", "who-rules", "--param", "state=Nigr", "--store", store)
+    assert result.exit_code == 2
+    assert "--param state: unknown entity 'Nigr'; did you mean 'niger'" in result.stderr
+
+
+def test_update_is_refused_without_the_flag_and_the_store_is_unchanged(store):
+    before = run("export", "--format", "nquads", "--store", store).stdout_bytes
+    result = run("query", "DELETE WHERE { ?s ?p ?o }", "--store", store)
+    assert result.exit_code == 2
+    assert "this is a SPARQL UPDATE and `sahelkg query` only reads" in result.stderr
+    assert run("export", "--format", "nquads", "--store", store).stdout_bytes == before
+
+
+def test_update_runs_with_the_flag(store):
+    result = run("query", "DELETE WHERE { GRAPH ?g { sk:mali ?p ?o } }", "--allow-update", "--store", store)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("update done: ")
+    rows = run("query", "ASK { sk:mali ?p ?o }", "--store", store)
+    assert rows.stdout.strip() == "false"
+
+
+def test_export_leaves_inferences_out_unless_asked(store):
+    plain = run("export", "--format", "nquads", "--store", store).stdout
+    full = run("export", "--format", "nquads", "--inferred", "--store", store).stdout
+    assert "/inferred>" not in plain
+    assert "<https://w3id.org/sahel-kg/entity/cnsp> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> " \
+           "<https://w3id.org/sahel-kg/ontology#Regime> <https://w3id.org/sahel-kg/graph/reference/inferred> ." in full
+
+
+def test_export_one_article_graph(store, tmp_path):
+    out = tmp_path / "article.trig"
+    result = run("export", "--format", "trig", "--graph", "2024-03-26-channelstv-niger-putin-security-cooperation",
+                 "-o", out, "--store", store)
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "<https://w3id.org/sahel-kg/article/2024-03-26-channelstv-niger-putin-security-cooperation> {" in text
+    assert "graph/reference" not in text
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    result = run("query", "claims", "--store", tmp_path / "nothing")
+    assert result.exit_code == 1
+    assert f"no store at {tmp_path / 'nothing'}: load data first (sahelkg load data/)" in result.stderr
