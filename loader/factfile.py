@@ -531,6 +531,7 @@ def compile_file(source: _Source, index: EntityIndex, ontology: Ontology,
         source.problem("fact-ref", f"facts refer to each other in a loop through '{err.args[0]}'")
         return out
     out.quads.extend(article_quads(article, graph))
+    out.quads.append(ox.Quad(_n(article.iri), _n(SKG + "factFile"), ox.Literal(source.path.name), graph))
     for fact in facts.values():
         out.quads.extend(_fact_quads(fact, facts, article, graph))
     out.facts = len(facts)

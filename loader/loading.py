@@ -124,9 +124,26 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             names = ", ".join(str(i.path) for i in items)
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))
+    problems += _fact_files_kept(compiled, kg)
     if problems:
         raise InvalidInput(problems)
     return compiled
+
+
+def _fact_files_kept(compiled: list[CompiledFile], kg: KnowledgeGraph | None) -> list[Problem]:
+    """An article has one fact file: another file for it would silently replace its facts."""
+    problems = []
+    for item in compiled:
+        if kg is None or item.article is None:
+            continue
+        rows = kg.query(f"SELECT ?file WHERE {{ GRAPH <{item.graph}> {{ <{item.article.iri}> skg:factFile ?file }} }}")
+        for row in rows:
+            if row["file"].value != item.path.name:
+                problems.append(Problem(str(item.path), "one-file-per-article",
+                                        f"the facts of article {item.article.slug} were loaded from "
+                                        f"'{row['file'].value}'; loading '{item.path.name}' would replace them. "
+                                        "Put all of an article's facts in one fact file."))
+    return problems
 
 
 def load(paths: list[Path], kg: KnowledgeGraph) -> LoadReport:
