@@ -93,7 +93,7 @@ def validate(
     store: StoreOption = None,
     fmt: ProblemFormat = "text",
 ) -> None:
-    """Check files as `load` would, without writing anything.
+    """Check files as `load` would (including the SHACL shapes of ontology/shapes.ttl), without writing anything.
 
     Names resolve against the store if there is one, and against the files given.
 

@@ -97,3 +97,26 @@ def test_missing_store_is_a_clear_error(tmp_path):
     result = run("query", "claims", "--store", tmp_path / "nothing")
     assert result.exit_code == 1
     assert f"no store at {tmp_path / 'nothing'}: load data first (sahelkg load data/)" in result.stderr
+
+
+def test_a_second_fact_file_for_an_article_is_refused(store, tmp_path):
+    article = PROJECT_ROOT / "data/articles/2024-03-26-channelstv-niger-putin-security-cooperation.md"
+    other = tmp_path / "other.yaml"
+    other.write_text(f"""article: {article}
+facts:
+  - id: russian-visit
+    type: DiplomaticContact
+    kind: Visit
+    actor: Russia
+    counterpart: Niger
+    date: 2023-12
+    quote: "A Russian delegation also visited Niger last December."
+""", encoding="utf-8")
+    before = run("export", "--format", "nquads", "--store", store).stdout_bytes
+    result = run("load", other, "--store", store)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{other}: the facts of article 2024-03-26-channelstv-niger-putin-security-cooperation were loaded from "
+        "'2024-03-26-channelstv-niger-putin-security-cooperation.yaml'; loading 'other.yaml' would replace them. "
+        "Put all of an article's facts in one fact file. [one-file-per-article]")
+    assert run("export", "--format", "nquads", "--store", store).stdout_bytes == before

@@ -156,27 +156,49 @@ def test_time_error_is_a_value_error():
     assert issubclass(TimeError, ValueError)
 
 
-# --- Bugs: inputs that escape the TimeError contract -------------------------------------------
+# --- Years and digits outside the grammar ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(ValueError, OverflowError),
-    reason="BUG loader/timespec.py: year 0000 and 'before 0001...' raise a bare ValueError/OverflowError from "
-    "datetime instead of TimeError, so the loader (which only catches TimeError) crashes with a traceback",
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("0000", "'0000' is not a real date: years start at 0002 here"),
+        ("0000-01", "'0000-01' is not a real date: years start at 0002 here"),
+        ("0000-01-01", "'0000-01-01' is not a real date: years start at 0002 here"),
+        ("after 0000", "'0000' is not a real date: years start at 0002 here"),
+        ("0001", "'0001' is not a real date: years start at 0002 here"),
+        ("before 0001", "'0001' is not a real date: years start at 0002 here"),
+        ("before 0001-01-01", "'0001-01-01' is not a real date: years start at 0002 here"),
+    ],
 )
-@pytest.mark.parametrize("raw", ["0000", "0000-01", "0000-01-01", "after 0000", "before 0001", "before 0001-01-01"])
-def test_out_of_range_year_is_a_time_error(raw):
-    with pytest.raises(TimeError):
+def test_out_of_range_year_is_a_time_error(raw, message):
+    with pytest.raises(TimeError) as caught:
         parse(raw)
+    assert str(caught.value) == message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG loader/timespec.py: _VALUE uses \\d, which matches any Unicode digit, so fullwidth or Arabic-Indic "
-    "digits are accepted and written to the store as an ill-formed xsd:gYear/xsd:date lexical",
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("0002", TimeValue("0002", YEAR, D(2, 1, 1), D(2, 12, 31), "0002")),
+        ("before 0002", TimeValue(None, None, None, D(1, 12, 31), "before 0002")),
+        ("before 0002-01-01", TimeValue(None, None, None, D(1, 12, 31), "before 0002-01-01")),
+    ],
 )
-@pytest.mark.parametrize("raw", ["２０２４", "٢٠٢٤-٠٣"])
-def test_non_ascii_digits_are_rejected(raw):
-    with pytest.raises(TimeError):
+def test_years_start_at_0002(spec, expected):
+    assert parse(spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("２０２４", "'２０２４' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+        ("٢٠٢٤-٠٣", "'٢٠٢٤-٠٣' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+        ("2024-０３", "'2024-０３' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+        ("mid ２０２４", "'２０２４' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ],
+)
+def test_non_ascii_digits_are_rejected(raw, message):
+    with pytest.raises(TimeError) as caught:
         parse(raw)
+    assert str(caught.value) == message

@@ -1,0 +1,328 @@
+"""SHACL validation of one compiled file at a time, reported as Problems an analyst can act on.
+
+The shapes are in ontology/shapes.ttl. Each file is validated on its own, never the whole store:
+the data graph is the file's triples, plus the rdf:type of every entity they point to (from the
+entity index, so that ``sh:class`` sees that Niger is a State) and the class tree of the ontology
+(``rdfs:subClassOf``, so that a MilitaryJunta is a Regime and ``sh:targetClass skg:Fact`` reaches
+every kind of fact). Those added triples are context: only nodes the file itself types are
+reported on.
+
+Each SHACL result becomes one Problem with rule ``shacl:<constraint>`` (``shacl:minCount``,
+``shacl:class``, ...), the fact's id in its fact file (the ``skg:localId`` of its citations), or
+``entity '<local name>'`` for an entity, and the fact-file key of the property (loader/schema.py).
+The message says what is wrong, then what was expected (the shape's ``sh:description``).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from . import schema
+from .factfile import CompiledFile
+from .namespaces import ONTOLOGY_DIR, PROV, SCHEMA, SK, SKF, SKG, SKOS
+from .problems import Problem
+
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+SKS = rdflib.Namespace("https://w3id.org/sahel-kg/shapes#")
+
+_FACT = URIRef(SKG + "Fact")
+_CITATION = URIRef(SKG + "Citation")
+_ARTICLE = URIRef(SKG + "Article")
+_ENTITY_CLASSES = (URIRef(SKG + "Actor"), URIRef(SKG + "Place"))
+_CITES = URIRef(SKG + "citation")
+_LOCAL_ID = URIRef(SKG + "localId")
+_SUBCLASS_OF, _LABEL, _XSD_STRING = str(RDFS.subClassOf), str(RDFS.label), str(XSD.string)
+
+# Fact-file keys of the properties that are not fields of a kind of fact (loader/schema.py has those).
+_KEYS = {
+    RDF.type: "type",
+    **{URIRef(SKG + time + bound): time
+       for time in ("start", "end", "date") for bound in ("", "Earliest", "Latest")},
+    URIRef(SKG + "approximate"): "troops",
+    URIRef(SKG + "citation"): "quote",
+    URIRef(PROV + "wasDerivedFrom"): "article",
+    # citations
+    URIRef(SKG + "quote"): "quote",
+    URIRef(SKG + "cites"): "article",
+    URIRef(SKG + "localId"): "id",
+    URIRef(SKG + "attribution"): "according_to",
+    URIRef(SKG + "attributedTo"): "according_to",
+    # entities
+    RDFS.label: "label",
+    URIRef(SKOS + "altLabel"): "aliases",
+    URIRef(SCHEMA + "sameAs"): "wikidata",
+    RDFS.comment: "description",
+    # articles (the keys of the article file's header)
+    URIRef(SCHEMA + "headline"): "title",
+    URIRef(SCHEMA + "publisher"): "publisher",
+    URIRef(SCHEMA + "sourceOrganization"): "agency",
+    URIRef(SCHEMA + "datePublished"): "published",
+    URIRef(SCHEMA + "url"): "url",
+    URIRef(SCHEMA + "inLanguage"): "language",
+    URIRef(SCHEMA + "articleBody"): "body",
+}
+
+# How datatypes are named in messages.
+_DATATYPE_NAMES = {
+    XSD.date: "day",
+    XSD.gYearMonth: "month",
+    XSD.gYear: "year",
+    XSD.dateTime: "date and time",
+    XSD.positiveInteger: "positive integer",
+    XSD.nonNegativeInteger: "non-negative integer",
+    XSD.integer: "integer",
+    XSD.decimal: "decimal number",
+    XSD.double: "floating-point number",
+    XSD.boolean: "boolean",
+    XSD.string: "plain text",
+    RDF.langString: "text with a language tag",
+}
+
+
+@cache
+def shapes_graph() -> rdflib.Graph:
+    """The shapes, parsed once."""
+    graph = rdflib.Graph()
+    graph.parse(SHAPES_FILE, format="turtle")
+    return graph
+
+
+def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
+                      ontology_quads: Iterable[ox.Quad]) -> list[Problem]:
+    """SHACL-validate one compiled file; one Problem per result, in a stable order.
+
+    ``entity_types`` maps entity IRIs to their class IRIs (the entity index); only the entities
+    the file points to are used. ``ontology_quads`` gives the class tree.
+    """
+    own = rdflib.Graph()
+    with _quiet():
+        for quad in compiled.quads:
+            own.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    data = rdflib.Graph()
+    for triple in own:
+        data.add(triple)
+    for obj in set(own.objects()):
+        if isinstance(obj, URIRef):
+            for cls in entity_types.get(str(obj), ()):
+                data.add((obj, RDF.type, URIRef(cls)))
+    labels: dict[URIRef, str] = {}
+    for quad in ontology_quads:
+        if not isinstance(quad.subject, ox.NamedNode):
+            continue
+        if quad.predicate.value == _SUBCLASS_OF and isinstance(quad.object, ox.NamedNode):
+            data.add((URIRef(quad.subject.value), RDFS.subClassOf, URIRef(quad.object.value)))
+        elif (quad.predicate.value == _LABEL and isinstance(quad.object, ox.Literal)
+              and quad.object.language in ("en", None)):
+            labels[URIRef(quad.subject.value)] = quad.object.value
+    with _quiet():
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
+                                               inplace=True, advanced=False, allow_warnings=True)
+    if conforms:
+        return []
+    return _Reporter(compiled, own, data, labels).problems(report)
+
+
+class _Reporter:
+    """Turns a pySHACL report graph into Problems for one file."""
+
+    def __init__(self, compiled: CompiledFile, own: rdflib.Graph, data: rdflib.Graph, labels: dict[URIRef, str]):
+        self.file = str(compiled.path)
+        self.own = own  # the file's triples only
+        self.data = data  # what was validated: the file plus its context
+        self.labels = labels  # ontology terms -> their English labels
+        self.shapes = shapes_graph()
+        fact_ids: dict = defaultdict(set)
+        for fact, citation in own.subject_objects(_CITES):
+            fact_ids[fact] |= {str(i) for i in own.objects(citation, _LOCAL_ID)}
+        self.fact_ids = {fact: "/".join(sorted(ids)) for fact, ids in fact_ids.items() if ids}
+
+    def problems(self, report: rdflib.Graph) -> list[Problem]:
+        found: list[Problem] = []
+        for result in report.objects(None, SH.result):
+            focus = report.value(result, SH.focusNode)
+            if (focus, RDF.type, None) not in self.own:
+                continue  # a context node (an entity described in another file): not this file's problem
+            problem = self.problem(report, result, focus)
+            if problem not in found:
+                found.append(problem)
+        return sorted(found, key=lambda p: (p.fact or "", p.field or "", p.rule, p.message))
+
+    def problem(self, report: rdflib.Graph, result, focus) -> Problem:
+        shape = report.value(result, SH.sourceShape)
+        component = report.value(result, SH.sourceConstraintComponent)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        rule = "shacl:" + _constraint_name(component)
+        wrong = self.what_is_wrong(component, shape, focus, path, value) or str(
+            report.value(result, SH.resultMessage) or "does not conform")
+        expected = self.shapes.value(shape, SH.description)
+        message = f"{wrong}; expected {expected}" if expected else wrong
+        fact, key = self.where(focus, path, shape)
+        return Problem(self.file, rule, message, None, fact, key)
+
+    # --- where: the fact (or entity) and its field ------------------------------------------------
+
+    def where(self, focus, path, shape) -> tuple[str | None, str | None]:
+        types = set(self.own.objects(focus, RDF.type))
+        key = self.shapes.value(shape, SKS.field)
+        if self.is_a(types, _FACT):
+            fact = self.fact_ids.get(focus) or _local(focus)
+            if key is None:
+                key = self.fact_key(types, path)
+        elif _CITATION in types:
+            ids = sorted(str(i) for i in self.own.objects(focus, _LOCAL_ID))
+            facts = sorted(self.own.subjects(_CITES, focus), key=str)
+            fact = "/".join(ids) or (self.fact_ids.get(facts[0]) or _local(facts[0]) if facts else _local(focus))
+        elif _ARTICLE in types:
+            fact = None
+        elif any(self.is_a(types, cls) for cls in _ENTITY_CLASSES):
+            fact = f"entity '{_local(focus)}'"
+        else:
+            fact = _local(focus)
+        if key is None and isinstance(path, URIRef):
+            key = _KEYS.get(path, _local(path))
+        return fact, (str(key) if key is not None else None)
+
+    def fact_key(self, types: set, path) -> str | None:
+        for cls in sorted(types):
+            kind = schema.FACT_TYPES.get(_local(cls)) if str(cls).startswith(SKG) else None
+            for spec in kind.fields if kind else ():
+                if URIRef(spec.prop) == path:
+                    return spec.key
+        return None
+
+    def is_a(self, types: Iterable, cls: URIRef) -> bool:
+        return any(cls in set(self.data.transitive_objects(t, RDFS.subClassOf)) for t in types)
+
+    # --- what is wrong --------------------------------------------------------------------------
+
+    def what_is_wrong(self, component, shape, focus, path, value) -> str | None:
+        name = str(self.shapes.value(shape, SH.name) or (self.term_name(path) if path else "value"))
+        kind = _constraint_name(component)
+        values = list(self.data.objects(focus, path)) if isinstance(path, URIRef) else []
+        if kind == "minCount":
+            if not values:
+                return f"no {name} given"
+            return f"only {len(values)} {name} value(s) given, at least {self.shapes.value(shape, SH.minCount)} needed"
+        if kind == "maxCount":
+            shown = ", ".join(self.show(v) for v in sorted(values, key=str))
+            return f"{name} has {len(values)} values ({shown})"
+        if kind == "class":
+            expected = self.term_name(self.shapes.value(shape, SH["class"]))
+            kinds = sorted(self.term_name(t) for t in self.data.objects(value, RDF.type))
+            if not kinds:
+                return f"{self.show(value)} is not known to be {_a(expected)}"
+            return f"{self.show(value)} is {_a(' and '.join(kinds))}, not {_a(expected)}"
+        if kind == "datatype":
+            return self.wrong_datatype(value, [self.shapes.value(shape, SH.datatype)])
+        if kind == "or":
+            members = Collection(self.shapes, self.shapes.value(shape, SH["or"]))
+            datatypes = [self.shapes.value(m, SH.datatype) for m in members]
+            if all(datatypes):
+                return self.wrong_datatype(value, datatypes)
+            return f"{self.show(value)} has none of the allowed forms"
+        if kind == "in":
+            return f"{self.show(value)} is not an allowed {name}"
+        if kind == "lessThanOrEquals":
+            other = self.shapes.value(shape, SH.lessThanOrEquals)
+            others = ", ".join(self.show(o) for o in sorted(self.data.objects(focus, other), key=str))
+            return f"the {self.term_name(path)} {self.show(value)} is after the {self.term_name(other)} {others}"
+        if kind == "minLength":
+            return f"{name} {self.show(value)} is empty"
+        if kind == "pattern":
+            return f"{self.show(value)} is not in the expected form"
+        if kind == "nodeKind":
+            return f"{self.show(value)} is not an IRI"
+        if kind == "uniqueLang":
+            by_language: dict = defaultdict(list)
+            for v in values:
+                if isinstance(v, Literal) and v.language:
+                    by_language[v.language.lower()].append(v)
+            clashes = "; ".join(f"{len(vs)} in '{lang}' ({', '.join(self.show(v) for v in sorted(vs, key=str))})"
+                                for lang, vs in sorted(by_language.items()) if len(vs) > 1)
+            return f"{name} has more than one value in a language: {clashes}"
+        return None
+
+    def wrong_datatype(self, value, expected: list) -> str:
+        names = _either([_a(_datatype_name(d)) for d in expected])
+        if not isinstance(value, Literal):
+            return f"{self.show(value)} is not a literal value but should be {names}"
+        actual = value.datatype or (RDF.langString if value.language else XSD.string)
+        if actual in expected:  # the right datatype, but not a valid value of it
+            return f"{self.show(value)} is not a valid {_datatype_name(actual)}"
+        return f"{self.show(value)} is {_a(_datatype_name(actual))}, not {names}"
+
+    def term_name(self, term) -> str:
+        return self.labels.get(term) or _local(term)
+
+    def show(self, node) -> str:
+        if isinstance(node, Literal):
+            text = str(node)
+            text = text if len(text) <= 40 else text[:39] + "…"
+            return f"'{text}'" + (f"@{node.language}" if node.language else "")
+        if isinstance(node, BNode):
+            return "a blank node"
+        iri = str(node)
+        if iri.startswith(SKF) and node in self.fact_ids:
+            return f"fact '{self.fact_ids[node]}'"
+        if iri.startswith((SK, SKG)):
+            return f"'{_local(node)}'"
+        return f"<{iri}>"
+
+
+def _term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """rdflib logs ill-typed literals and pySHACL logs to stderr: only the CLI may print."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(previous)
+
+
+def _constraint_name(component) -> str:
+    local = _local(component).removesuffix("ConstraintComponent") if component else "constraint"
+    return local[:1].lower() + local[1:]
+
+
+def _datatype_name(datatype) -> str:
+    return _DATATYPE_NAMES.get(datatype) or f"xsd:{_local(datatype)}"
+
+
+def _local(iri) -> str:
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _either(options: list[str]) -> str:
+    return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
