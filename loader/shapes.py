@@ -106,17 +106,20 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
     ``entity_types`` maps entity IRIs to their class IRIs (the entity index); only the entities
     the file points to are used. ``ontology_quads`` gives the class tree.
     """
-    own = rdflib.Graph()
-    with _quiet():
-        for quad in compiled.quads:
-            own.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
     data = rdflib.Graph()
-    for triple in own:
-        data.add(triple)
-    for obj in set(own.objects()):
-        if isinstance(obj, URIRef):
-            for cls in entity_types.get(str(obj), ()):
-                data.add((obj, RDF.type, URIRef(cls)))
+    own_types: dict = defaultdict(set)  # the nodes the file itself types, and their classes
+    referenced: set[str] = set()
+    with _quiet():  # rdflib logs every ill-typed literal
+        for quad in compiled.quads:
+            s, p, o = _term(quad.subject), _term(quad.predicate), _term(quad.object)
+            data.add((s, p, o))
+            if p == RDF.type:
+                own_types[s].add(o)
+            elif isinstance(quad.object, ox.NamedNode):
+                referenced.add(quad.object.value)
+    for iri in referenced:
+        for cls in entity_types.get(iri, ()):
+            data.add((URIRef(iri), RDF.type, URIRef(cls)))
     labels: dict[URIRef, str] = {}
     for quad in ontology_quads:
         if not isinstance(quad.subject, ox.NamedNode):
@@ -128,31 +131,31 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
             labels[URIRef(quad.subject.value)] = quad.object.value
     with _quiet():
         conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
-                                               inplace=True, advanced=False, allow_warnings=True)
+                                               inplace=True, advanced=False)
     if conforms:
         return []
-    return _Reporter(compiled, own, data, labels).problems(report)
+    return _Reporter(compiled, own_types, data, labels).problems(report)
 
 
 class _Reporter:
     """Turns a pySHACL report graph into Problems for one file."""
 
-    def __init__(self, compiled: CompiledFile, own: rdflib.Graph, data: rdflib.Graph, labels: dict[URIRef, str]):
+    def __init__(self, compiled: CompiledFile, own_types: dict, data: rdflib.Graph, labels: dict[URIRef, str]):
         self.file = str(compiled.path)
-        self.own = own  # the file's triples only
-        self.data = data  # what was validated: the file plus its context
+        self.own_types = own_types  # node -> classes, as the file itself types it
+        self.data = data  # what was validated: the file plus its context (entity types, class tree)
         self.labels = labels  # ontology terms -> their English labels
         self.shapes = shapes_graph()
         fact_ids: dict = defaultdict(set)
-        for fact, citation in own.subject_objects(_CITES):
-            fact_ids[fact] |= {str(i) for i in own.objects(citation, _LOCAL_ID)}
+        for fact, citation in data.subject_objects(_CITES):
+            fact_ids[fact] |= {str(i) for i in data.objects(citation, _LOCAL_ID)}
         self.fact_ids = {fact: "/".join(sorted(ids)) for fact, ids in fact_ids.items() if ids}
 
     def problems(self, report: rdflib.Graph) -> list[Problem]:
         found: list[Problem] = []
         for result in report.objects(None, SH.result):
             focus = report.value(result, SH.focusNode)
-            if (focus, RDF.type, None) not in self.own:
+            if focus not in self.own_types:
                 continue  # a context node (an entity described in another file): not this file's problem
             problem = self.problem(report, result, focus)
             if problem not in found:
@@ -175,15 +178,15 @@ class _Reporter:
     # --- where: the fact (or entity) and its field ------------------------------------------------
 
     def where(self, focus, path, shape) -> tuple[str | None, str | None]:
-        types = set(self.own.objects(focus, RDF.type))
+        types = self.own_types[focus]
         key = self.shapes.value(shape, SKS.field)
         if self.is_a(types, _FACT):
             fact = self.fact_ids.get(focus) or _local(focus)
             if key is None:
                 key = self.fact_key(types, path)
         elif _CITATION in types:
-            ids = sorted(str(i) for i in self.own.objects(focus, _LOCAL_ID))
-            facts = sorted(self.own.subjects(_CITES, focus), key=str)
+            ids = sorted(str(i) for i in self.data.objects(focus, _LOCAL_ID))
+            facts = sorted(self.data.subjects(_CITES, focus), key=str)
             fact = "/".join(ids) or (self.fact_ids.get(facts[0]) or _local(facts[0]) if facts else _local(focus))
         elif _ARTICLE in types:
             fact = None
