@@ -371,7 +371,9 @@ class _FactCompiler:
             return None
         if approximate:
             fact.values[SKG + "approximate"] = [ox.Literal("true", datatype=_n(XSD + "boolean"))]
-        return ox.Literal(str(number), datatype=_n(XSD + "positiveInteger"))
+        # xsd:integer, not xsd:positiveInteger: pyoxigraph stores the latter as the former, and an export
+        # must load back unchanged; SHACL (sh:minInclusive 1) keeps it positive
+        return ox.Literal(str(number), datatype=_n(XSD + "integer"))
 
     def times(self, fact: _Fact, time_keys: tuple[str, ...]) -> None:
         entry, name = fact.entry, fact.ident

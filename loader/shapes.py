@@ -242,6 +242,8 @@ class _Reporter:
             other = self.shapes.value(shape, SH.lessThanOrEquals)
             others = ", ".join(self.show(o) for o in sorted(self.data.objects(focus, other), key=str))
             return f"the {self.term_name(path)} {self.show(value)} is after the {self.term_name(other)} {others}"
+        if kind == "minInclusive":
+            return f"{name} {self.show(value)} is below {self.show(self.shapes.value(shape, SH.minInclusive))}"
         if kind == "minLength":
             return f"{name} {self.show(value)} is empty"
         if kind == "pattern":

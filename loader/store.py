@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class KnowledgeGraph:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+            self.store = self._open_read_only() if read_only else ox.Store(str(self.path))
         except OSError as err:
             if "lock" in str(err).lower():
                 raise StoreError(
@@ -41,6 +42,21 @@ class KnowledgeGraph:
                     "wait for it to finish or stop it, then try again"
                 ) from None
             raise StoreError(f"cannot open the store at {self.path}: {err}") from None
+
+    def _open_read_only(self, attempts: int = 10) -> ox.Store:
+        # A read-only open that meets a writer deleting its old files fails with RuntimeError
+        # ("Corruption: ... No such file"): the store is fine, the moment is not. Try again.
+        for attempt in range(attempts):
+            try:
+                return ox.Store.read_only(str(self.path))
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    raise StoreError(
+                        f"the store at {self.path} is being rewritten by another process (a load); "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def query(self, sparql: str, substitutions: dict | None = None):
         return self.store.query(

@@ -113,13 +113,13 @@ def _cases(a: CompiledFile):
             "state (a State), the state on whose territory the troops are [shacl:minCount]"),
         "negative-troop-strength": (
             _broken(a, drop=[(us, SKG + "troopStrength")], add=[(us, SKG + "troopStrength", _lit("-5", INTEGER))]),
-            "fact 'us-troops-in-niger', field 'troops': '-5' is an integer, not a positive integer; expected at "
-            "most one troop strength, a positive whole number (xsd:positiveInteger; 'about: N' when approximate) "
-            "[shacl:datatype]"),
+            "fact 'us-troops-in-niger', field 'troops': troop strength '-5' is below '1'; expected at "
+            "most one troop strength, a positive whole number (xsd:integer, at least 1; 'about: N' when approximate) "
+            "[shacl:minInclusive]"),
         "ill-typed-troop-strength": (
             _broken(a, drop=[(us, SKG + "troopStrength")], add=[(us, SKG + "troopStrength", _lit("-5", POSITIVE))]),
-            "fact 'us-troops-in-niger', field 'troops': '-5' is not a valid positive integer; expected at most one "
-            "troop strength, a positive whole number (xsd:positiveInteger; 'about: N' when approximate) "
+            "fact 'us-troops-in-niger', field 'troops': '-5' is a positive integer, not an integer; expected at most one "
+            "troop strength, a positive whole number (xsd:integer, at least 1; 'about: N' when approximate) "
             "[shacl:datatype]"),
         "approximate-without-troop-strength": (
             _broken(a, drop=[(us, SKG + "troopStrength")]),
@@ -231,7 +231,7 @@ BAD_TTL = """\
 <https://w3id.org/sahel-kg/fact/f1> a skg:MilitaryPresence ;
     skg:deployingState sk:france ;
     skg:hostState sk:ecowas ;
-    skg:troopStrength "0"^^xsd:positiveInteger .
+    skg:troopStrength "0"^^xsd:integer .
 """
 
 
@@ -247,8 +247,8 @@ def test_prepare_runs_the_shapes_on_rdf_files(tmp_path):
         "state (a State), the state on whose territory the troops are [shacl:class]",
         f"{bad}: fact 'f1', field 'quote': no quote given; expected at least one quote, the sentence of the "
         "article that states the fact (a skg:Citation) [shacl:minCount]",
-        f"{bad}: fact 'f1', field 'troops': '0' is not a valid positive integer; expected at most one troop "
-        "strength, a positive whole number (xsd:positiveInteger; 'about: N' when approximate) [shacl:datatype]",
+        f"{bad}: fact 'f1', field 'troops': troop strength '0' is below '1'; expected at most one troop "
+        "strength, a positive whole number (xsd:integer, at least 1; 'about: N' when approximate) [shacl:minInclusive]",
     ]
 
 
@@ -260,7 +260,7 @@ def test_validate_command_reports_shacl_problems_as_json(tmp_path):
                                  str(DATA_DIR / "reference.yaml"), str(bad)])
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
-    assert {p["rule"] for p in problems} == {"shacl:minCount", "shacl:class", "shacl:datatype"}
+    assert {p["rule"] for p in problems} == {"shacl:minCount", "shacl:class", "shacl:minInclusive"}
     assert {"file": str(bad), "rule": "shacl:class", "fact": "f1", "field": "host_state",
             "message": "'ecowas' is an alliance, not a state; expected exactly one host state (a State), the state "
                        "on whose territory the troops are"} in problems
@@ -305,7 +305,8 @@ def test_fact_shape_matches_the_schema(name):
         elif field.kind == "text":
             assert str(shapes.value(shape, SH.datatype)) == XSD + "string", (name, field.key)
         elif field.kind == "troops":
-            assert str(shapes.value(shape, SH.datatype)) == XSD + "positiveInteger", (name, field.key)
+            assert str(shapes.value(shape, SH.datatype)) == XSD + "integer", (name, field.key)
+            assert shapes.value(shape, SH.minInclusive).toPython() == 1, (name, field.key)
 
 
 def test_every_property_shape_is_described_for_analysts():
