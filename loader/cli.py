@@ -56,11 +56,22 @@ def _report_problems(problems, fmt: str) -> None:
         err.print(f"{len(problems)} problem(s); nothing was written.", highlight=False)
 
 
+_opened: list[KnowledgeGraph] = []
+
+
+@app.callback()
+def _release_stores(ctx: typer.Context) -> None:
+    # every store a command opened is closed when it ends, error or not, so its lock goes with it
+    ctx.call_on_close(lambda: [_opened.pop().close() for _ in list(_opened)])
+
+
 def _open(store: Path | None, *, read_only: bool = False) -> KnowledgeGraph:
     try:
-        return KnowledgeGraph(store, read_only=read_only)
+        kg = KnowledgeGraph(store, read_only=read_only)
     except StoreError as error:
         _fail(str(error))
+    _opened.append(kg)
+    return kg
 
 
 @app.command()
@@ -99,10 +110,9 @@ def validate(
 
     Example: sahelkg validate data/reference.yaml data/facts/
     """
-    kg = None
-    path = Path(store) if store else None
     try:
-        kg = KnowledgeGraph(path, read_only=True)
+        kg = KnowledgeGraph(store, read_only=True)
+        _opened.append(kg)
     except StoreError:
         kg = None  # no store yet: validate against the given files alone
     try:

@@ -114,9 +114,16 @@ class _Source:
         self.problems.append(Problem(self.display, rule, message, line, fact, field))
 
 
+MAX_FACT_FILE_BYTES = 16 * 1024 * 1024  # one article's facts are a few hundred kB at most
+
+
 def read_fact_file(path: Path, display: str | None = None) -> _Source:
     """Read and parse one YAML file; syntax problems raise InvalidInput at once."""
     display = display or str(path)
+    size = path.stat().st_size
+    if size > MAX_FACT_FILE_BYTES:  # refused before reading: a huge file is a mistake, not an article
+        raise InvalidInput([Problem(display, "file-size", f"the file is {size / 1e6:.1f} MB; a fact file holds one "
+                                    f"article's facts and may be at most {MAX_FACT_FILE_BYTES // (1024 * 1024)} MiB")])
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

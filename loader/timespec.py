@@ -98,7 +98,7 @@ def parse_time(raw: object, *, published: dt.date, is_end: bool = False) -> Time
     if len(words) == 1:
         lexical, datatype, earliest, latest = _parse_value(text)
         return TimeValue(lexical, datatype, earliest, latest, text)
-    if len(words) == 2:
+    if len(words) == 2 and words[0] in (*QUALIFIERS, "before", "after"):
         qualifier, value = words
         lexical, datatype, earliest, latest = _parse_value(value)
         if qualifier in QUALIFIERS:
