@@ -206,6 +206,7 @@ def _local(iri: str) -> str:
 
 
 def _a(noun: str) -> str:
+    """The noun with its indefinite article, for messages."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 

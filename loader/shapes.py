@@ -30,7 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from . import schema
-from .factfile import CompiledFile
+from .factfile import CompiledFile, _a
 from .namespaces import ONTOLOGY_DIR, PROV, SCHEMA, SK, SKF, SKG, SKOS
 from .problems import Problem
 
@@ -327,7 +327,3 @@ def _local(iri) -> str:
 
 def _either(options: list[str]) -> str:
     return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
-
-
-def _a(noun: str) -> str:
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
