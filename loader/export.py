@@ -37,7 +37,8 @@ def _rdflib_term(term):
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
-def _rdflib_graph(triples: Iterable[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> rdflib.Graph:
+def to_rdflib(triples: Iterable[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> rdflib.Graph:
+    """pyoxigraph triples as an rdflib Graph (for rdflib's writers, pySHACL and owlready2)."""
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix, iri in prefixes.items():
         graph.bind(prefix, iri, override=True, replace=True)
@@ -46,14 +47,13 @@ def _rdflib_graph(triples: Iterable[ox.Triple], prefixes: dict[str, str] = PREFI
     return graph
 
 
-def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Blank nodes (the ontology's OWL lists and axioms) get content-derived labels (RDFC-1.0)."""
-    quads = list(quads)
-    if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
-        return quads
+def canonical(quads: Iterable[ox.Quad]) -> ox.Dataset:
+    """The quads as a dataset whose blank nodes (the ontology's OWL lists and axioms) have
+    content-derived labels (RDFC-1.0), so equal graphs compare and serialize equal."""
     dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return list(dataset)
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in dataset):
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
 
 
 def _split_turtle(graph: rdflib.Graph) -> tuple[list[str], str]:
@@ -83,13 +83,13 @@ def export(quads: Iterable[ox.Quad], fmt: str = "turtle") -> bytes:
     """Serialize quads; triple formats merge all graphs into one."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
-    quads = _canonical(quads)
+    quads = list(canonical(quads))
     if fmt == "nquads":
         return _sorted_lines(quads, ox.RdfFormat.N_QUADS)
     triples = {q.triple for q in quads}
     if fmt == "ntriples":
         return _sorted_lines(triples, ox.RdfFormat.N_TRIPLES)
-    union = _rdflib_graph(triples)
+    union = to_rdflib(triples)
     prefix_lines, body = _split_turtle(union)
     if fmt == "turtle":
         return ("\n".join(prefix_lines) + "\n\n" + body + "\n").encode("utf-8")
@@ -101,7 +101,7 @@ def export(quads: Iterable[ox.Quad], fmt: str = "turtle") -> bytes:
     if fmt == "trig":
         blocks = []
         for name, triples_of_graph in sorted(by_graph.items()):
-            _, body = _split_turtle(_rdflib_graph(triples_of_graph, prefixes))
+            _, body = _split_turtle(to_rdflib(triples_of_graph, prefixes))
             # no re-indenting: it would change multi-line literals such as an article's text
             blocks.append(f"<{name}> {{\n{body}\n}}\n" if name else f"{{\n{body}\n}}\n")
         return ("\n".join(prefix_lines) + "\n\n" + "\n".join(blocks)).encode("utf-8")

@@ -44,12 +44,11 @@ def infer(quads: list[ox.Quad], ontology: Ontology, graph: str) -> list[ox.Quad]
             continue
         for cls in ontology.domains.get(p, ()):
             types.setdefault(s, set()).add(cls)
-        if not isinstance(o, ox.Literal):
-            for cls in ontology.ranges.get(p, ()):
-                types.setdefault(o, set()).add(cls)
         for parent in ontology.superproperties.get(p, ()):
             triples.add(ox.Triple(s, ox.NamedNode(parent), o))
         if not isinstance(o, ox.Literal):
+            for cls in ontology.ranges.get(p, ()):
+                types.setdefault(o, set()).add(cls)
             for inverse in ontology.inverses.get(p, ()):
                 triples.add(ox.Triple(o, ox.NamedNode(inverse), s))
     for node, classes in types.items():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .factfile import CompiledFile, EntityIndex, compile_file, declare_entities, read_fact_file
-from .inference import infer, inferred_graph
+from .inference import INFERRED_SUFFIX, infer, inferred_graph
 from .namespaces import GRAPH, ONTOLOGY_GRAPH
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
@@ -58,7 +58,7 @@ def known_entities(kg: KnowledgeGraph | None) -> EntityIndex:
     rows = kg.query(
         # asserted types only: the inferred ancestors follow from them through the ontology
         "SELECT ?e ?type ?name ?label WHERE { GRAPH ?g { ?e a ?type } FILTER(STRSTARTS(STR(?e), STR(sk:)) "
-        "&& !STRENDS(STR(?g), '/inferred')) "
+        f"&& !STRENDS(STR(?g), '{INFERRED_SUFFIX}')) "
         "OPTIONAL { ?e rdfs:label|skos:altLabel ?name } OPTIONAL { ?e rdfs:label ?label } }"
     )
     for row in rows:

@@ -86,28 +86,20 @@ class KnowledgeGraph:
         self.store.flush()
 
     def _holds_exactly(self, graph: str, quads: list[ox.Quad]) -> bool:
+        from .export import canonical
+
         current = list(self.quads(graph))
-        if len(current) != len(set(quads)):
-            return False
-        if not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
-            return set(current) == set(quads)
-        before, after = ox.Dataset(current), ox.Dataset(quads)
-        for dataset in (before, after):
-            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        return before == after
+        return len(current) == len(set(quads)) and canonical(current) == canonical(quads)
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         target = ox.NamedNode(graph) if graph else None
         return self.store.quads_for_pattern(None, None, None, target)
 
     def rdflib_graph(self):
-        """Every graph merged into one rdflib Graph (for the reasoner and SHACL)."""
-        import rdflib
+        """Every graph merged into one rdflib Graph (for the reasoner)."""
+        from .export import to_rdflib
 
-        graph = rdflib.Graph()
-        triples = {q.triple for q in self.quads()}
-        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-        return graph
+        return to_rdflib({q.triple for q in self.quads()})
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from loader.export import FORMATS, export
+from loader.export import FORMATS, canonical, export
 from loader.inference import is_inferred
 from loader.store import KnowledgeGraph
 
@@ -56,13 +56,6 @@ def test_export_parses_back_to_the_same_graph(seed, fmt):
     if fmt in ("turtle", "ntriples"):  # triple formats merge the graphs
         original = {ox.Quad(q.subject, q.predicate, q.object) for q in original}
     assert canonical(parsed) == canonical(original)
-
-
-def canonical(quads) -> ox.Dataset:
-    """Equal datasets compare equal once blank nodes are canonically renamed (RDFC-1.0)."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return dataset
 
 
 def test_turtle_is_isomorphic_by_rdflib_and_uses_project_prefixes(seed):
