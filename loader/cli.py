@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +24,7 @@ from .namespaces import PREFIXES, SKA
 from .problems import InvalidInput
 from .queries import QueryError, bind, find_query, is_update, named_queries
 from .stats import graph_stats
+from .remote import RemoteGraph
 from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError
 
 app = typer.Typer(
@@ -33,12 +37,64 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-# Options shared by every command that touches the store, declared once.
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", envvar=STORE_ENV, show_envvar=True,
-                 help=f"Directory of the on-disk store (default: {DEFAULT_STORE}).", show_default=False),
-]
+# Where the graph is: the on-disk store, or a SPARQL 1.1 server. Declared once, added to every
+# command that reads or writes the graph by @graph_options.
+GRAPH_OPTIONS = {
+    "store": Annotated[Path | None, typer.Option(
+        "--store", envvar=STORE_ENV, show_envvar=True, show_default=False,
+        help=f"Directory of the on-disk store (default: {DEFAULT_STORE}).")],
+    "endpoint": Annotated[str | None, typer.Option(
+        "--endpoint", envvar="SAHELKG_ENDPOINT", show_envvar=True, show_default=False,
+        help="Use this SPARQL 1.1 server instead of the store: its base address (http://127.0.0.1:7878) "
+             "or its query URL (http://host:8890/sparql).")],
+    "update_endpoint": Annotated[str | None, typer.Option(
+        "--update-endpoint", envvar="SAHELKG_UPDATE_ENDPOINT", show_envvar=True, show_default=False,
+        help="The server's SPARQL UPDATE URL, when it is not the query URL (or /update beside /query).")],
+    "user": Annotated[str | None, typer.Option(
+        "--user", envvar="SAHELKG_USER", show_envvar=True, show_default=False, help="User name for the server.")],
+    "password": Annotated[str | None, typer.Option(
+        "--password", envvar="SAHELKG_PASSWORD", show_envvar=True, show_default=False,
+        help="Password for the server (prefer the environment variable).")],
+    "auth": Annotated[str, typer.Option(
+        "--auth", envvar="SAHELKG_AUTH", show_envvar=True, help="HTTP authentication: basic or digest.")],
+}
+GRAPH_DEFAULTS = {"auth": "basic"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The graph a command works on, as the user gave it."""
+
+    store: Path | None = None
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+    user: str | None = None
+    password: str | None = None
+    auth: str = "basic"
+
+
+def graph_options(command):
+    """Give a command the options of GRAPH_OPTIONS as one `target: Target` argument, and turn
+    store and server errors raised anywhere in it into a clear message."""
+    signature = inspect.signature(command, eval_str=True)
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    extra = [inspect.Parameter(name, keyword, annotation=annotation, default=GRAPH_DEFAULTS.get(name))
+             for name, annotation in GRAPH_OPTIONS.items()]
+    parameters = [p for p in signature.parameters.values() if p.name != "target"]
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        target = Target(**{name: kwargs.pop(name) for name in GRAPH_OPTIONS})
+        try:
+            return command(*args, target=target, **kwargs)
+        except StoreError as error:
+            _fail(str(error))
+
+    run.__signature__ = signature.replace(parameters=parameters + extra)
+    run.__annotations__ = {p.name: p.annotation for p in parameters + extra}
+    return run
+
+
 ProblemFormat = Annotated[str, typer.Option("--format", help="How to report problems: text or json.")]
 
 
@@ -56,7 +112,7 @@ def _report_problems(problems, fmt: str) -> None:
         err.print(f"{len(problems)} problem(s); nothing was written.", highlight=False)
 
 
-_opened: list[KnowledgeGraph] = []
+_opened: list[KnowledgeGraph | RemoteGraph] = []
 
 
 @app.callback()
@@ -65,28 +121,34 @@ def _release_stores(ctx: typer.Context) -> None:
     ctx.call_on_close(lambda: [_opened.pop().close() for _ in list(_opened)])
 
 
-def _open(store: Path | None, *, read_only: bool = False) -> KnowledgeGraph:
-    try:
-        kg = KnowledgeGraph(store, read_only=read_only)
-    except StoreError as error:
-        _fail(str(error))
+def _open(target: Target, *, read_only: bool = False) -> KnowledgeGraph | RemoteGraph:
+    """The on-disk store, or the server given by --endpoint (StoreError says why not)."""
+    if target.endpoint:
+        kg = RemoteGraph(target.endpoint, target.update_endpoint, user=target.user,
+                         password=target.password, auth=target.auth)
+    else:
+        kg = KnowledgeGraph(target.store, read_only=read_only)
     _opened.append(kg)
     return kg
 
 
 @app.command()
+@graph_options
 def load(
     files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
-    store: StoreOption = None,
     fmt: ProblemFormat = "text",
+    *,
+    target: Target,
 ) -> None:
     """Validate files, then add them to the store in one transaction (all or nothing).
 
     Reloading a file replaces what it loaded before, so loading the same files twice changes nothing.
+    With --endpoint, the files are validated here, written to staging graphs on the server, and
+    moved in place only when all of them are there: a failure leaves the server's graphs as they were.
 
     Example: sahelkg load data/
     """
-    kg = _open(store)
+    kg = _open(target)
     try:
         report = load_files(files, kg)
     except InvalidInput as error:
@@ -95,25 +157,28 @@ def load(
     for item in report.files:
         out.print(f"loaded {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples "
                   f"-> <{item.graph}>", highlight=False)
-    out.print(f"store {kg.path}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
+    out.print(f"{'store' if isinstance(kg, KnowledgeGraph) else 'endpoint'} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
 
 
 @app.command()
+@graph_options
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
-    store: StoreOption = None,
     fmt: ProblemFormat = "text",
+    *,
+    target: Target,
 ) -> None:
     """Check files as `load` would (including the SHACL shapes of ontology/shapes.ttl), without writing anything.
 
-    Names resolve against the store if there is one, and against the files given.
+    Names resolve against the store (or the --endpoint server) if there is one, and against the files given.
 
     Example: sahelkg validate data/reference.yaml data/facts/
     """
     try:
-        kg = KnowledgeGraph(store, read_only=True)
-        _opened.append(kg)
+        kg = _open(target, read_only=True)
     except StoreError:
+        if target.endpoint:
+            raise  # a server the user named must answer
         kg = None  # no store yet: validate against the given files alone
     try:
         compiled = prepare(files, kg)
@@ -142,6 +207,7 @@ def _compact(term) -> str:
 
 
 @app.command()
+@graph_options
 def query(
     query_ref: Annotated[str, typer.Argument(metavar="NAME|FILE|SPARQL",
                                              help="A named query (see `sahelkg queries`), a .rq file, or SPARQL text.")],
@@ -150,7 +216,8 @@ def query(
     fmt: Annotated[str, typer.Option("--format", help="table, json (SPARQL 1.1 results JSON), csv or tsv.")] = "table",
     allow_update: Annotated[bool, typer.Option("--allow-update",
                                                help="Run a SPARQL UPDATE (unvalidated!) against the store.")] = False,
-    store: StoreOption = None,
+    *,
+    target: Target,
 ) -> None:
     """Ask a named question or your own SPARQL.
 
@@ -172,9 +239,9 @@ def query(
     except QueryError as error:
         _fail(str(error), 2)
     if is_update(named.text):
-        _run_update(named.text, allow_update, bool(values or as_of), store)
+        _run_update(named.text, allow_update, bool(values or as_of), target)
         return
-    kg = _open(store, read_only=True)
+    kg = _open(target, read_only=True)
     try:
         substitutions = bind(named, values, known_entities(kg), as_of)
         result = kg.query(named.text, substitutions)
@@ -188,7 +255,7 @@ def query(
     if isinstance(result, ox.QueryBoolean):
         print(json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
         return
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, list)):  # a server's CONSTRUCT answer arrives as a list of triples
         sys.stdout.buffer.write(exporting.export((ox.Quad(t.subject, t.predicate, t.object) for t in result), "turtle"))
         return
     if fmt in formats:
@@ -204,16 +271,16 @@ def query(
     _print_rows(named.title or "", asked, names, rows)
 
 
-def _run_update(text: str, allowed: bool, has_parameters: bool, store: Path | None) -> None:
+def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target) -> None:
     if not allowed:
         _fail("this is a SPARQL UPDATE and `sahelkg query` only reads; facts go in through `sahelkg load`, "
               "which validates them. Pass --allow-update to change the store anyway.", 2)
     if has_parameters:
         _fail("--param and --as-of bind values in queries, not in updates", 2)
-    kg = _open(store)
+    kg = _open(target)
     before = len(kg)
     try:
-        kg.store.update(text, prefixes=PREFIXES)
+        kg.update(text)
     except SyntaxError as error:
         _fail(f"the update is not valid SPARQL 1.1: {error}", 2)
     out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
@@ -250,12 +317,14 @@ def list_queries() -> None:
 
 
 @app.command("export")
+@graph_options
 def export_graph(
     fmt: Annotated[str, typer.Option("--format", help="turtle, trig, ntriples, nquads or jsonld.")] = "turtle",
     graph: Annotated[str | None, typer.Option("--graph", help="Only this article's graph (its file name or IRI).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")] = None,
     inferred: Annotated[bool, typer.Option("--inferred", help="Include the materialised inferences.")] = False,
-    store: StoreOption = None,
+    *,
+    target: Target,
 ) -> None:
     """Export the graph; the same graph always gives the same bytes.
 
@@ -266,7 +335,7 @@ def export_graph(
     """
     if fmt not in exporting.FORMATS:
         _fail(f"unknown format '{fmt}' (formats: {', '.join(exporting.FORMATS)})", 2)
-    kg = _open(store, read_only=True)
+    kg = _open(target, read_only=True)
     graph_iri = None
     if graph:
         graph_iri = graph if graph.startswith(("http://", "https://")) else SKA + Path(graph).stem
@@ -284,12 +353,13 @@ def export_graph(
 
 
 @app.command()
-def stats(store: StoreOption = None) -> None:
+@graph_options
+def stats(*, target: Target) -> None:
     """Count what the store holds: triples, graphs, articles, facts by kind, entities by kind.
 
     Example: sahelkg stats
     """
-    kg = _open(store, read_only=True)
+    kg = _open(target, read_only=True)
     summary = graph_stats(kg)
     table = Table("what", "count")
     for key, value in summary.items():
@@ -298,7 +368,8 @@ def stats(store: StoreOption = None) -> None:
 
 
 @app.command()
-def check(store: StoreOption = None) -> None:
+@graph_options
+def check(*, target: Target) -> None:
     """Run the HermiT reasoner (through owlready2; needs Java) on the ontology plus all data.
 
     Reports whether they are consistent; when not, names the individuals and axioms involved.
@@ -307,7 +378,7 @@ def check(store: StoreOption = None) -> None:
     """
     from .reasoning import JavaMissing, ReasonerError, check_consistency  # loads owlready2: only when asked
 
-    kg = _open(store, read_only=True)
+    kg = _open(target, read_only=True)
     try:
         report = check_consistency(kg.rdflib_graph())
     except (JavaMissing, ReasonerError) as error:

@@ -98,12 +98,22 @@ _PROLOGUE = re.compile(r"\s*(?:#[^\n]*\n|(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)<[^>]*>
 _UPDATE_VERB = re.compile(r"\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 
 
-def is_update(text: str) -> bool:
-    """True for SPARQL 1.1 UPDATE text: its first word after the prologue is an update verb."""
+def _after_prologue(text: str) -> int:
     position = 0
     while match := _PROLOGUE.match(text, position):
         position = match.end()
-    return bool(_UPDATE_VERB.match(text, position))
+    return position
+
+
+def is_update(text: str) -> bool:
+    """True for SPARQL 1.1 UPDATE text: its first word after the prologue is an update verb."""
+    return bool(_UPDATE_VERB.match(text, _after_prologue(text)))
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (upper case): the query's first word after the prologue."""
+    match = re.match(r"\s*([A-Za-z]+)", text[_after_prologue(text):])
+    return match.group(1).upper() if match else ""
 
 
 def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: str | None = None,
@@ -138,3 +148,80 @@ def _term(param: Param, raw: str, index: EntityIndex) -> ox.NamedNode | ox.Liter
         except ValueError:
             raise QueryError(f"--param {param.name}: '{raw}' is not a date (expected YYYY-MM-DD)") from None
     return ox.Literal(raw)
+
+
+# --- parameters for servers that lack SEP-0007 substitution (every standard SPARQL 1.1 server) ---
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+      | (?P<word>[A-Za-z_][\w-]*(?::[\w.-]*)?)
+      | (?P<open>[({])
+      | (?P<close>[)}])
+      | (?P<space>\s+)
+      | (?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_CLAUSE_ENDS = {"WHERE", "FROM", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP"}
+
+
+def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with each bound variable replaced by its value, as SEP-0007 defines substitution,
+    written out as standard SPARQL 1.1 for any server.
+
+    Values are RDF terms serialized by pyoxigraph (IRIs checked, strings escaped), so a value cannot
+    change the query's structure. A projected variable becomes ``(value AS ?var)`` so it stays in
+    the results (a sub-SELECT just stops projecting it: its value is the same everywhere); in GROUP BY
+    and ORDER BY it becomes ``(value)``.
+    """
+    values = {v.value: str(term) for v, term in substitutions.items()}
+    if not values:
+        return text
+    parts: list[str] = []
+    clause = None  # "select" (projection), "modifier" (GROUP BY / ORDER BY), "values" or None
+    depth = 0  # parentheses and braces opened within the current clause
+    braces = 0  # group nesting: a SELECT inside braces is a sub-SELECT
+    top_level = False  # whether the current projection is the query's own
+    previous_word = ""
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "word":
+            word = token.upper()
+            if word == "SELECT":
+                clause, depth, top_level = "select", 0, braces == 0
+            elif word == "VALUES":
+                clause, depth = "values", 0
+            elif word == "BY" and previous_word in ("GROUP", "ORDER"):
+                clause, depth = "modifier", 0
+            elif depth == 0 and word in _CLAUSE_ENDS and clause in ("select", "modifier"):
+                clause = None
+            previous_word = word
+        elif kind == "open":
+            braces += token == "{"
+            if clause in ("select", "modifier") and depth == 0 and token == "{":
+                clause = None
+            elif clause == "values" and token == "{":
+                clause = None
+            else:
+                depth += 1
+        elif kind == "close":
+            braces -= token == "}"
+            depth = max(depth - 1, 0)
+        elif kind == "var" and token[1:] in values:
+            name, value = token[1:], values[token[1:]]
+            if previous_word == "AS" or clause == "values":
+                raise QueryError(f"parameter ?{name} is assigned in the query (by AS or VALUES), so it cannot be bound")
+            if clause == "select" and depth == 0:
+                token = f"({value} AS {token})" if top_level else ""
+            elif clause == "modifier" and depth == 0:
+                token = f"({value})"
+            else:
+                token = value
+        elif kind == "other" and token == "*" and clause == "select" and depth == 0:
+            raise QueryError("a query with parameters must name its variables after SELECT, not use *")
+        if kind not in ("space", "comment", "word"):
+            previous_word = "" if kind != "var" else previous_word
+        parts.append(token)
+    return "".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 from collections.abc import Iterable
@@ -24,24 +25,58 @@ def store_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
+def writer_lock(path: Path, holder: str) -> object:
+    """Take the store's writer lock (a file beside it), or say who holds it.
+
+    RocksDB's own lock keeps out a second writer, but not `sahelkg serve`: the Oxigraph server opens
+    the store read-only, and a write under a read-only process is undefined behaviour. So every
+    writer and the server take this lock first. The kernel drops it when its process dies.
+    """
+    lock_path = path.parent / (path.name + ".lock")
+    lock = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the process's lifetime
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        who = lock.read().strip() or "a load"
+        lock.close()
+        if who.startswith("sahelkg serve"):
+            raise StoreError(f"the store at {path} is being served ({who}); stop the server, then try again "
+                             "(or run 'sahelkg serve --writable' and load with --endpoint)") from None
+        raise StoreError(f"the store at {path} is in use by another process ({who}); "
+                         "wait for it to finish, then try again") from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(holder)
+    lock.flush()
+    return lock
+
+
 class KnowledgeGraph:
     """The project's graph in a pyoxigraph store; every write is one transaction."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False, holder: str = "a load"):
         self.path = store_path(path)
+        self.location = str(self.path)
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}: load data first (sahelkg load data/)")
+        self._lock = None
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = writer_lock(self.path, holder)
         try:
             self.store = self._open_read_only() if read_only else ox.Store(str(self.path))
         except OSError as err:
+            self._release_lock()
             if "lock" in str(err).lower():
                 raise StoreError(
                     f"the store at {self.path} is in use by another process (a load or 'sahelkg serve'); "
                     "wait for it to finish or stop it, then try again"
                 ) from None
             raise StoreError(f"cannot open the store at {self.path}: {err}") from None
+        except BaseException:
+            self._release_lock()
+            raise
 
     def _open_read_only(self, attempts: int = 10) -> ox.Store:
         # A read-only open that meets a writer deleting its old files fails with RuntimeError
@@ -107,9 +142,20 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         return len(self.store)
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL UPDATE as given (one transaction); `load` is the validated way in."""
+        self.store.update(sparql, prefixes=PREFIXES)
+        self.store.flush()
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
     def close(self) -> None:
-        """Release the store (and its lock) now rather than when garbage collected."""
+        """Release the store (and its locks) now rather than when garbage collected."""
         self.__dict__.pop("store", None)
+        self._release_lock()
 
     def __enter__(self) -> KnowledgeGraph:
         return self

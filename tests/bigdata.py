@@ -30,8 +30,10 @@ QUOTE = ("The United States still stations some 1,000 troops in Niger although m
          "limited since the coup and Washington has curbed assistance to the government.")
 BIG_FACTS = 1500  # the load takes ~3.5 s on 2 cores (validation ~2.8 s, writing ~0.8 s)
 
-# What a second process is told while a load holds the store (loader/store.py, printed by the CLI).
-IN_USE = ("error: the store at {path} is in use by another process (a load or 'sahelkg serve'); "
+# What a second writer is told while a load holds the store's writer lock (loader/store.py, printed by the CLI).
+IN_USE = "error: the store at {path} is in use by another process (a load); wait for it to finish, then try again"
+# What any process is told when RocksDB's own lock is held (by a writer that is not a sahelkg load).
+LOCKED = ("error: the store at {path} is in use by another process (a load or 'sahelkg serve'); "
           "wait for it to finish or stop it, then try again")
 
 

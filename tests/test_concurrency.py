@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from bigdata import DATA, IN_USE, BigLoad, build, cli, dump, load_args, lock_holder, start, which_state
+from bigdata import DATA, IN_USE, LOCKED, BigLoad, build, cli, dump, load_args, lock_holder, start, which_state
 
 from loader.store import KnowledgeGraph, StoreError
 
@@ -98,7 +98,7 @@ def test_a_second_process_gets_a_clear_message_or_a_complete_state_while_a_load_
                 f"{name} during the load printed neither the state before nor after it:\n{result.stdout.decode()[:2000]}")
             seen[name] = expected[name][result.stdout]
         else:
-            assert err_text.strip() in (in_use, "error: " + REWRITTEN.format(path=store)), \
+            assert err_text.strip() in (LOCKED.format(path=store), "error: " + REWRITTEN.format(path=store)), \
                 f"{name} during the load failed unclearly: {err_text}"
             seen[name] = "in use"
     print(f"\nduring the load (still running after the readers: {running}): {seen}")
@@ -126,7 +126,7 @@ def test_read_only_opens_at_every_moment_of_a_load_see_before_or_after(bulk, tmp
             try:
                 kg = KnowledgeGraph(store, read_only=True)
             except StoreError as error:
-                assert str(error) in (IN_USE.format(path=store).removeprefix("error: "), REWRITTEN.format(path=store))
+                assert str(error) in (LOCKED.format(path=store).removeprefix("error: "), REWRITTEN.format(path=store))
                 seen["in use"] += 1
                 continue
             except Exception as error:  # noqa: BLE001 - any other exception is what this test looks for

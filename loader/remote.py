@@ -1,0 +1,269 @@
+"""The graph on a remote SPARQL 1.1 server (Oxigraph server, Virtuoso, GraphDB, Neptune, ...).
+
+`RemoteGraph` answers the same calls as the embedded `KnowledgeGraph`, through SPARQLWrapper and the
+standard protocol only, so every command works the same against either:
+
+- queries get the project's prefixes, and their parameters written in as values (`queries.inline`),
+  since SEP-0007 substitution is an Oxigraph extension;
+- answers come back as SPARQL JSON and are parsed by pyoxigraph, so callers see the same objects;
+- reads of whole graphs are paged (public endpoints cap result sets, Virtuoso at 10,000 rows) and
+  checked against a count;
+- a load is staged: each new graph is written into a fresh staging graph in requests of bounded
+  size (servers refuse very large INSERT DATA), counted, and only then moved over the real graphs
+  in one final update. A failure before that leaves the real graphs exactly as they were.
+"""
+
+from __future__ import annotations
+
+import secrets
+import urllib.error
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import pyoxigraph as ox
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from .namespaces import BASE, sparql_prologue
+from .queries import inline, query_form
+from .store import StoreError
+
+STAGING = BASE + "staging/"  # graphs a load writes before moving them in place
+PAGE_ROWS = 5_000  # below Virtuoso's default ResultSetMaxRows (10,000)
+CHUNK_TRIPLES = 500  # per INSERT DATA request; Virtuoso refuses requests that compile too large
+AUTH_SCHEMES = {"basic": BASIC, "digest": DIGEST}
+USER_AGENT = "sahelkg (SPARQLWrapper)"
+
+
+class RemoteError(StoreError):
+    """The server could not be reached or refused a request; the message names it and why."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a server answers queries and takes updates, and how to log in to it."""
+
+    query_url: str
+    update_url: str
+    user: str | None = None
+    password: str | None = None
+    auth: str = "basic"
+
+    def __str__(self) -> str:
+        return self.query_url
+
+
+def endpoint_urls(url: str, update_url: str | None = None) -> list[tuple[str, str]]:
+    """Candidate (query URL, update URL) pairs for what the user gave.
+
+    A base address (no path) may be an Oxigraph server (/query, /update) or Virtuoso (/sparql for
+    both); a query URL is taken as given, and the updates of a /query URL go to /update, as on
+    Oxigraph and Fuseki. An explicit update URL always wins.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RemoteError(f"--endpoint '{url}' is not an http(s) URL (e.g. http://127.0.0.1:7878)")
+    paths = ["/query", "/sparql"] if parts.path in ("", "/") else [parts.path]
+    candidates = []
+    for path in paths:
+        update_path = path[: -len("query")] + "update" if path.endswith("/query") else path
+        candidates.append((urlunsplit(parts._replace(path=path)),
+                           update_url or urlunsplit(parts._replace(path=update_path))))
+    return candidates
+
+
+class RemoteGraph:
+    """The project's graphs on a SPARQL 1.1 server: the graphs whose IRIs start with the project's base."""
+
+    def __init__(self, url: str, update_url: str | None = None, *, user: str | None = None,
+                 password: str | None = None, auth: str = "basic", timeout: float = 300):
+        if auth not in AUTH_SCHEMES:
+            raise RemoteError(f"--auth '{auth}' is not one of {', '.join(AUTH_SCHEMES)}")
+        self.timeout = timeout
+        candidates = endpoint_urls(url, update_url)
+        for query_url, update in candidates:
+            self.endpoint = Endpoint(query_url, update, user, password, auth)
+            if len(candidates) == 1 or self._answers():
+                break
+        else:
+            tried = ", ".join(query_url for query_url, _ in candidates)
+            raise RemoteError(f"no SPARQL endpoint answers at {url} (tried {tried}); "
+                              "give the query URL itself, e.g. http://host:8890/sparql")
+        self.location = self.endpoint.query_url
+
+    # --- the protocol ---
+
+    def _wrapper(self, text: str, return_format: str = JSON) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.endpoint.query_url, updateEndpoint=self.endpoint.update_url,
+                                returnFormat=return_format, agent=USER_AGENT)
+        wrapper.setMethod(POST)  # queries with inlined values and updates can be long
+        wrapper.setOnlyConneg(True)  # the standard Accept header, no server-specific format= parameter
+        wrapper.setTimeout(int(self.timeout))
+        if self.endpoint.user is not None:
+            wrapper.setHTTPAuth(AUTH_SCHEMES[self.endpoint.auth])
+            wrapper.setCredentials(self.endpoint.user, self.endpoint.password or "")
+        wrapper.setQuery(text)
+        return wrapper
+
+    def _send(self, text: str, return_format: str = JSON, *, update: bool = False) -> bytes:
+        url = self.endpoint.update_url if update else self.endpoint.query_url
+        try:
+            response = self._wrapper(text, return_format).query().response
+            return response.read()
+        except SPARQLWrapperException as error:
+            # its message starts with a generic sentence; the server's own words follow "Response:"
+            detail = str(error).split("Response:", 1)[-1].strip()
+            if isinstance(detail, str) and detail.startswith("b'"):
+                detail = detail[2:-1].encode().decode("unicode_escape", errors="replace")
+            raise RemoteError(f"{url} refused the {'update' if update else 'query'}: "
+                              f"{type(error).__name__}: {detail.strip()[:2000]}") from None
+        except urllib.error.HTTPError as error:
+            reason = error.read().decode("utf-8", errors="replace").strip()[:2000]
+            hint = " (check --user, --password and --auth)" if error.code in (401, 403) else ""
+            raise RemoteError(f"{url} answered HTTP {error.code}{hint}: {reason or error.reason}") from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise RemoteError(f"cannot reach {url}: {reason}") from None
+
+    def _answers(self) -> bool:
+        try:
+            self._send("ASK {}")
+            return True
+        except RemoteError:
+            return False
+
+    def query(self, sparql: str, substitutions: dict | None = None):
+        """Run a query; the answer has the same type as pyoxigraph's (solutions, boolean or triples)."""
+        text = sparql_prologue() + inline(sparql, substitutions or {})
+        if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
+            return [q.triple for q in ox.parse(self._send(text, TURTLE), format=ox.RdfFormat.TURTLE)]
+        data = self._send(text)
+        try:
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as error:
+            raise RemoteError(f"{self.location} answered with results that are not SPARQL JSON: {error}") from None
+
+    def update(self, sparql: str) -> None:
+        self._send(sparql_prologue() + sparql, update=True)
+
+    # --- reading graphs ---
+
+    def named_graphs(self) -> list[str]:
+        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BASE}") '
+                          f'&& !STRSTARTS(STR(?g), "{STAGING}")) }}')
+        return sorted(row["g"].value for row in rows)
+
+    def count(self, graph: str) -> int:
+        row = next(iter(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
+        return int(row["n"].value)
+
+    def __len__(self) -> int:
+        return sum(self.count(graph) for graph in self.named_graphs())
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        for name in [graph] if graph else self.named_graphs():
+            yield from self._graph_quads(name)
+
+    def _graph_quads(self, graph: str) -> list[ox.Quad]:
+        expected = self.count(graph)
+        target = ox.NamedNode(graph)
+        seen: set[ox.Quad] = set()
+        for offset in range(0, expected, PAGE_ROWS):
+            # ordered in a sub-select so deep pages stay within Virtuoso's sorting limit
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
+                              f"ORDER BY ?s ?p ?o }} }} LIMIT {PAGE_ROWS} OFFSET {offset}")
+            seen.update(ox.Quad(row["s"], row["p"], row["o"], target) for row in rows)
+        if len(seen) != expected:
+            raise RemoteError(f"{self.location}: graph <{graph}> holds {expected} triples but {len(seen)} could be "
+                              "read; the server may cap result sizes or the graph changed while it was read")
+        return sorted(seen, key=str)
+
+    def rdflib_graph(self):
+        from .export import to_rdflib
+
+        return to_rdflib({q.triple for q in self.quads()})
+
+    # --- writing ---
+
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
+        """Replace each named graph with the given quads; a failure leaves every graph as it was."""
+        from .export import canonical
+
+        current = set(self.named_graphs())
+        changed = {}
+        for graph, quads in sorted(graphs.items()):
+            triples = {q.triple for q in quads}
+            if graph in current and canonical(quads) == canonical(self._graph_quads(graph)):
+                continue  # unchanged: not rewritten (as on the embedded store)
+            if triples or graph in current:
+                changed[graph] = triples
+        if not changed:
+            return
+        run = secrets.token_hex(6)
+        staging = {graph: f"{STAGING}{run}/{number}" for number, graph in enumerate(changed)}
+        try:
+            for graph, triples in changed.items():
+                for chunk in _chunks(triples, CHUNK_TRIPLES):
+                    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in chunk)
+                    self.update(f"INSERT DATA {{ GRAPH <{staging[graph]}> {{\n{body} .\n}} }}")
+                if (written := self.count(staging[graph]) if triples else 0) != len(triples):
+                    raise RemoteError(f"{self.location} kept {written} of the {len(triples)} triples sent for "
+                                      f"<{graph}>; nothing was changed")
+        except RemoteError as error:
+            self._drop_quietly(staging.values())
+            raise RemoteError(f"{error}\nthe load was stopped before any graph was replaced; "
+                              "the remote graphs are as they were") from None
+        # the only step that changes the real graphs: one update request
+        steps = [f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>" if triples else f"DROP SILENT GRAPH <{g}>"
+                 for g, triples in changed.items()]
+        self.update(" ;\n".join(steps))
+
+    def _drop_quietly(self, graphs: Iterable[str]) -> None:
+        try:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+        except RemoteError:
+            pass  # the staging graphs stay behind, invisible to the commands; the next load drops them
+
+    def drop_stale_staging(self) -> None:
+        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING}")) }}')
+        graphs = [row["g"].value for row in rows]
+        if graphs:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> RemoteGraph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _chunks(triples: set[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """Triples in requests of about `size`, never splitting what shares a blank node: a blank node
+    label means one node only within one request."""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def root(node: ox.BlankNode) -> ox.BlankNode:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for t in triples:
+        blanks = [n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        for other in blanks[1:]:
+            parent[root(other)] = root(blanks[0])
+    groups: dict[object, list[ox.Triple]] = {}
+    for t in sorted(triples, key=str):
+        blank = next((n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)), None)
+        groups.setdefault(root(blank) if blank else t, []).append(t)
+    chunk: list[ox.Triple] = []
+    for group in groups.values():
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk += group
+    if chunk:
+        yield chunk
