@@ -25,7 +25,7 @@ from .problems import InvalidInput
 from .queries import QueryError, bind, find_query, is_update, named_queries
 from .stats import graph_stats
 from .remote import RemoteGraph
-from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError
+from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError, store_path
 
 app = typer.Typer(
     help="sahel-kg: a knowledge graph of security relations in the Sahel. Load article facts, "
@@ -391,6 +391,46 @@ def check(*, target: Target) -> None:
     for line in report.explanation:
         err.print(f"- {line}", highlight=False, markup=False)
     raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    bind: Annotated[str, typer.Option("--bind", help="HOST:PORT to listen on (port 0 picks a free one).")] = "127.0.0.1:7878",
+    writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates (e.g. sahelkg load --endpoint).")] = False,
+    store: GRAPH_OPTIONS["store"] = None,
+) -> None:
+    """Serve the store with the Oxigraph server: a SPARQL endpoint and a web page with the named queries.
+
+    Read-only unless --writable. While it runs, the store is the server's: `sahelkg load` on the same
+    store is refused; stop the server (Ctrl-C), load, and serve again, or serve --writable and load
+    with --endpoint. Queries and exports from other processes keep working.
+
+    Example: sahelkg serve --bind 127.0.0.1:7878
+    """
+    import signal
+
+    from .serve import start
+
+    path = store_path(store)
+    try:
+        served = start(path, bind, writable=writable)
+    except StoreError as error:
+        _fail(str(error))
+    # SIGTERM (from a service manager or a test) stops the server as cleanly as Ctrl-C
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    mode = "read-write" if writable else "read-only"
+    out.print(f"serving {path} ({mode}) with the Oxigraph server\n"
+              f"  web page:        {served.url}\n"
+              f"  SPARQL endpoint: {served.query_url}" + (f"\n  SPARQL update:   {served.update_url}" if writable else "")
+              + "\nstop with Ctrl-C", highlight=False)
+    sys.stdout.flush()
+    try:
+        served.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        served.stop()
+        err.print("stopped", highlight=False)
 
 
 def main() -> None:

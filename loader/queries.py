@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,6 +115,19 @@ def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE (upper case): the query's first word after the prologue."""
     match = re.match(r"\s*([A-Za-z]+)", text[_after_prologue(text):])
     return match.group(1).upper() if match else ""
+
+
+def example_values(query: NamedQuery) -> tuple[dict[str, str], str | None]:
+    """The --param values and the --as-of date of the query's `#+ example:` command line."""
+    words = shlex.split(query.example)
+    values, as_of = {}, None
+    for option, value in zip(words, words[1:], strict=False):
+        if option in ("--param", "-p"):
+            key, _, raw = value.partition("=")
+            values[key] = raw
+        elif option == "--as-of":
+            as_of = value
+    return values, as_of
 
 
 def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: str | None = None,
