@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .namespaces import PREFIXES
-from .store import StoreError, writer_lock
+from .store import StoreError, name_holder, writer_lock
 
 PAGE = Path(__file__).resolve().parent / "web" / "index.html"
 STARTUP_SECONDS = 30
@@ -108,8 +108,7 @@ def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False) 
     host, port = parse_bind(bind)
     if not writable and not store.is_dir():
         raise StoreError(f"no store at {store}: load data first (sahelkg load data/)")
-    front_url_hint = f"http://{host}:{port}/"
-    lock = writer_lock(store, f"sahelkg serve at {front_url_hint}, pid {os.getpid()}")
+    lock = writer_lock(store, f"sahelkg serve, pid {os.getpid()}")
     try:
         backend = ("127.0.0.1", _free_loopback_port())
         command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(store),
@@ -127,6 +126,7 @@ def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False) 
         lock.close()
         raise
     url = f"http://{host if ':' not in host else f'[{host}]'}:{front.server_address[1]}/"
+    name_holder(lock, f"sahelkg serve at {url}, pid {os.getpid()}")
     return Served(store, url, writable, oxigraph, backend, front, lock)
 
 

@@ -32,6 +32,7 @@ def writer_lock(path: Path, holder: str) -> object:
     the store read-only, and a write under a read-only process is undefined behaviour. So every
     writer and the server take this lock first. The kernel drops it when its process dies.
     """
+    path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.parent / (path.name + ".lock")
     lock = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the process's lifetime
     try:
@@ -45,11 +46,16 @@ def writer_lock(path: Path, holder: str) -> object:
                              "(or run 'sahelkg serve --writable' and load with --endpoint)") from None
         raise StoreError(f"the store at {path} is in use by another process ({who}); "
                          "wait for it to finish, then try again") from None
+    name_holder(lock, holder)
+    return lock
+
+
+def name_holder(lock, holder: str) -> None:
+    """Say in the lock file who holds it, for the message another process will print."""
     lock.seek(0)
     lock.truncate()
     lock.write(holder)
     lock.flush()
-    return lock
 
 
 class KnowledgeGraph:
