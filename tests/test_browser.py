@@ -1,0 +1,68 @@
+"""The web page of `sahelkg serve`, in a real headless Chromium driven by Selenium.
+
+A user opens the page, clicks a named query, and reads the results table that YASGUI draws from the
+Oxigraph server's answer. Chromium and ChromeDriver are Debian's (`chromium`, `chromium-driver`),
+installed by `make test`; Chromium gets a fresh profile and no background networking (this machine
+has no internet, and the page must not need any).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_serve import serving
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+WAIT = 30  # seconds; the page needs well under one
+
+
+@pytest.fixture
+def browser(tmp_path):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    for program in (CHROMIUM, CHROMEDRIVER):
+        assert Path(program).is_file(), f"{program} is missing: `make test` installs chromium and chromium-driver"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    store = tmp_path / "store"
+    shutil.copytree(seed_store_path, store)
+    with serving(store) as (url, _, _):
+        browser.get(url)
+        wait = WebDriverWait(browser, WAIT)
+        listed = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#named-queries li[data-query]"))
+        assert [item.get_attribute("data-query") for item in listed] == [
+            "claims", "contacts", "foreign-presences", "memberships", "partners", "sources", "timeline", "who-rules"]
+        # the editor opens with the project's prefixes declared
+        editor = wait.until(lambda d: d.execute_script("return window.sahelkg && window.sahelkg.yasgui.getTab().getYasqe().getValue()"))
+        assert "PREFIX skg: <https://w3id.org/sahel-kg/ontology#>" in editor
+
+        button = browser.find_element(By.CSS_SELECTOR, '#named-queries li[data-query="foreign-presences"] button.run-example')
+        assert button.text == "Run for host=Niger, asOf=2024-03-26"
+        button.click()
+        rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody tr"))
+        header = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr table thead th")]
+        cells = [[cell.get_attribute("textContent").strip() for cell in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+        column = {name: index for index, name in enumerate(header)}
+        shown = [(row[column["deployingState"]], row[column["troops"]], row[column["status"]]) for row in cells]
+        assert shown == [("United States", "about 1000", "active"), ("France", "", "ended")]
+        tab = browser.find_element(By.CSS_SELECTOR, ".tabsList .tab.active").text
+        assert tab.startswith("foreign-presences (host=Niger, asOf=2024-03-26)")
