@@ -15,6 +15,8 @@ standard protocol only, so every command works the same against either:
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 import urllib.error
 from collections.abc import Iterable, Iterator
@@ -25,13 +27,14 @@ import pyoxigraph as ox
 from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .namespaces import BASE, sparql_prologue
+from .namespaces import BASE, XSD, sparql_prologue
 from .queries import inline, query_form
 from .store import StoreError
 
 STAGING = BASE + "staging/"  # graphs a load writes before moving them in place
 PAGE_ROWS = 5_000  # below Virtuoso's default ResultSetMaxRows (10,000)
 CHUNK_TRIPLES = 500  # per INSERT DATA request; Virtuoso refuses requests that compile too large
+XSD_BOOLEAN = XSD + "boolean"
 AUTH_SCHEMES = {"basic": BASIC, "digest": DIGEST}
 USER_AGENT = "sahelkg (SPARQLWrapper)"
 
@@ -114,8 +117,9 @@ class RemoteGraph:
         except SPARQLWrapperException as error:
             # its message starts with a generic sentence; the server's own words follow "Response:"
             detail = str(error).split("Response:", 1)[-1].strip()
-            if isinstance(detail, str) and detail.startswith("b'"):
+            if detail.startswith(("b'", 'b"')):
                 detail = detail[2:-1].encode().decode("unicode_escape", errors="replace")
+            detail = detail.split("SPARQL query:", 1)[0]  # Virtuoso repeats the whole request after its message
             raise RemoteError(f"{url} refused the {'update' if update else 'query'}: "
                               f"{type(error).__name__}: {detail.strip()[:2000]}") from None
         except urllib.error.HTTPError as error:
@@ -140,7 +144,7 @@ class RemoteGraph:
             return [q.triple for q in ox.parse(self._send(text, TURTLE), format=ox.RdfFormat.TURTLE)]
         data = self._send(text)
         try:
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(_portable(data), format=ox.QueryResultsFormat.JSON)
         except SyntaxError as error:
             raise RemoteError(f"{self.location} answered with results that are not SPARQL JSON: {error}") from None
 
@@ -205,8 +209,7 @@ class RemoteGraph:
         try:
             for graph, triples in changed.items():
                 for chunk in _chunks(triples, CHUNK_TRIPLES):
-                    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in chunk)
-                    self.update(f"INSERT DATA {{ GRAPH <{staging[graph]}> {{\n{body} .\n}} }}")
+                    self.update(_insert(staging[graph], chunk))
                 if (written := self.count(staging[graph]) if triples else 0) != len(triples):
                     raise RemoteError(f"{self.location} kept {written} of the {len(triples)} triples sent for "
                                       f"<{graph}>; nothing was changed")
@@ -239,6 +242,37 @@ class RemoteGraph:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _portable(data: bytes) -> bytes:
+    """SPARQL JSON results as pyoxigraph reads them, and as the embedded store would have given them.
+
+    Virtuoso answers blank nodes as "nodeID://b10001", an id pyoxigraph refuses as a label: each id
+    maps to one label, so joins across rows hold. It also writes booleans as "1" and "0", which are
+    valid but not canonical: written back as "true" and "false".
+    """
+    if b'"bnode"' not in data and XSD_BOOLEAN.encode() not in data:
+        return data
+    results = json.loads(data)
+    for row in results.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode" and not _LABEL.fullmatch(term["value"]):
+                term["value"] = "x" + "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in term["value"])
+            elif term.get("datatype") == XSD_BOOLEAN and term["value"] in ("1", "0"):
+                term["value"] = "true" if term["value"] == "1" else "false"
+    return json.dumps(results).encode()
+
+
+_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)")
+
+
+def _insert(graph: str, triples: list[ox.Triple]) -> str:
+    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        # Virtuoso refuses blank nodes in INSERT DATA; a template over the one empty solution
+        # makes one fresh node per label, which is what INSERT DATA means
+        return f"INSERT {{ GRAPH <{graph}> {{\n{body} .\n}} }} WHERE {{}}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}"
 
 
 def _chunks(triples: set[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
