@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper import BASIC, DIGEST, INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .namespaces import BASE, XSD, sparql_prologue
@@ -97,7 +97,7 @@ class RemoteGraph:
 
     # --- the protocol ---
 
-    def _wrapper(self, text: str, return_format: str = JSON) -> SPARQLWrapper:
+    def _wrapper(self, text: str, return_format: str = JSON, *, update: bool = False) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(self.endpoint.query_url, updateEndpoint=self.endpoint.update_url,
                                 returnFormat=return_format, agent=USER_AGENT)
         wrapper.setMethod(POST)  # queries with inlined values and updates can be long
@@ -107,12 +107,15 @@ class RemoteGraph:
             wrapper.setHTTPAuth(AUTH_SCHEMES[self.endpoint.auth])
             wrapper.setCredentials(self.endpoint.user, self.endpoint.password or "")
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses query or update from the text, and words in comments can fool it
+        # ("address" read as ADD): the caller knows which it is
+        wrapper.queryType = INSERT if update else (query_form(text) or SELECT)
         return wrapper
 
     def _send(self, text: str, return_format: str = JSON, *, update: bool = False) -> bytes:
         url = self.endpoint.update_url if update else self.endpoint.query_url
         try:
-            response = self._wrapper(text, return_format).query().response
+            response = self._wrapper(text, return_format, update=update).query().response
             return response.read()
         except SPARQLWrapperException as error:
             # its message starts with a generic sentence; the server's own words follow "Response:"
@@ -220,7 +223,12 @@ class RemoteGraph:
         # the only step that changes the real graphs: one update request
         steps = [f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>" if triples else f"DROP SILENT GRAPH <{g}>"
                  for g, triples in changed.items()]
-        self.update(" ;\n".join(steps))
+        try:
+            self.update(" ;\n".join(steps))
+        except RemoteError as error:
+            self._drop_quietly(staging.values())  # moved graphs are gone already; unmoved ones must go
+            raise RemoteError(f"{error}\nthe final step, which replaces all graphs in one request, may or may not "
+                              "have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe") from None
 
     def _drop_quietly(self, graphs: Iterable[str]) -> None:
         try:
@@ -228,11 +236,10 @@ class RemoteGraph:
         except RemoteError:
             pass  # the staging graphs stay behind, invisible to the commands; the next load drops them
 
-    def drop_stale_staging(self) -> None:
+    def staging_graphs(self) -> list[str]:
+        """Staging graphs left behind by a load that could not clean up (the connection broke)."""
         rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING}")) }}')
-        graphs = [row["g"].value for row in rows]
-        if graphs:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+        return sorted(row["g"].value for row in rows)
 
     def close(self) -> None:
         pass

@@ -4,8 +4,8 @@ SPARQLWrapper (urllib) opens one connection per request, so "the k-th connection
 request". Two ways to break it:
 
 - ``drop``: close the client's connection before anything reaches the server (the request is lost);
-- ``lose-reply``: pass the request to the server, let it finish, and close the client's connection
-  without its reply (the server did the work, the client only sees an error).
+- ``lose-reply``: pass the request to the server, and once its answer starts (the work is done,
+  an update committed), close the client's connection without it: the client only sees an error.
 """
 
 from __future__ import annotations
@@ -54,10 +54,9 @@ class FaultProxy:
         upstream = socket.create_connection(self.target)
         forward = threading.Thread(target=_pump, args=(client, upstream), daemon=True)
         forward.start()
-        if broken:  # lose-reply: read the server's whole answer, then hang up on the client
-            while upstream.recv(65536):
-                pass
-            client.close()
+        if broken:  # lose-reply: the server has done the work once its answer starts; hang up on the client
+            upstream.recv(65536)
+            client.shutdown(socket.SHUT_RDWR)  # wakes the forwarding thread too; close alone would not
         else:
             _pump(upstream, client)
         forward.join(timeout=30)

@@ -6,8 +6,10 @@ session fixture can hold one for the whole run without leaving a process behind.
 
 What Virtuoso 7.2.5 (Debian's virtuoso-opensource) does, observed on the test machine:
 
-- the first start creates the database and installs the Conductor package in about 5 to 15 s, a
-  restart on the same directory takes about 3 s; a stale lock file from a killed server is ignored;
+- the first start creates the database (about 70 MB) and installs the Conductor package in 3 to 5 s,
+  a restart on the same directory takes about 1.5 s; the server then holds about 345 MB (first start)
+  or 210 MB (restart) resident, and grows with the data; a stale lock file from a killed server is
+  ignored;
 - anonymous SPARQL UPDATE on /sparql fails with HTTP 500 "SR186: SECURITY: No permission to execute
   procedure DB.DBA.SPARQL_INSERT_DICT_CONTENT" until `GRANT SPARQL_UPDATE TO "SPARQL"`, which this
   module runs; /sparql-auth takes user dba, password dba with HTTP digest authentication
@@ -27,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -103,7 +104,8 @@ def oxigraph_server(location: Path | None, *, read_only: bool = False, startup_t
     """Run `oxigraph serve` (in memory when location is None) or `serve-read-only` on a free port.
 
     The default graph is the union of all graphs (--union-default-graph), as in the embedded store's
-    queries.
+    queries. With that flag Oxigraph 0.5.13 ignores a query's FROM <g> (the default graph stays the
+    union) while FROM NAMED and the protocol's default-graph-uri still apply.
     """
     if read_only and location is None:
         raise ValueError("a read-only Oxigraph server needs a location")
@@ -187,7 +189,7 @@ def _virtuoso_ini(directory: Path, sql_port: int, http_port: int) -> str:
             # The Debian package installs the Conductor web UI from here on the first start: not needed
             # by the tests, but handy when a failing test is debugged in a browser.
             "VADInstallDir": "/usr/share/virtuoso-opensource-7/vad/",
-            # ORDER BY ... LIMIT/OFFSET fails beyond this many sorted rows (default 10000).
+            # ORDER BY with LIMIT/OFFSET reaching past this many rows fails with SR353 (default 10000).
             "MaxSortedTopRows": 1_000_000,
             "NumberOfBuffers": 10000,
             "MaxDirtyBuffers": 6000,
@@ -200,12 +202,14 @@ def _virtuoso_ini(directory: Path, sql_port: int, http_port: int) -> str:
             "Charset": "UTF-8",
         },
         "SPARQL": {
-            # The Debian default caps every result at 10000 rows without any error: a test counting
-            # rows would see a truncated answer.
+            # The Debian default of 10000 truncates a SELECT to 10000 rows (a CONSTRUCT to 10001
+            # triples) with HTTP 200 and no warning: a truncated answer would look complete.
             "ResultSetMaxRows": 1_000_000,
-            # 0 turns both limits off; with a timeout Virtuoso may return a partial result (an "anytime
-            # query") instead of an error.
+            # With a cost estimate (Debian: 400) the endpoint compiles each update into SQL first, and
+            # INSERT DATA of more than 1426 triples fails ("SP031 ... generated SQL text has exceeded
+            # 10000 lines"), ten 1000-triple INSERT DATA in one request fail ("SQ199"). 0 disables it.
             "MaxQueryCostEstimationTime": 0,
+            # A timeout can turn a slow query into a partial "anytime" answer rather than an error.
             "MaxQueryExecutionTime": 0,
         },
     }

@@ -1,0 +1,163 @@
+"""The same commands against real SPARQL 1.1 servers: Oxigraph server and Virtuoso Open Source.
+
+Each server is started by the tests on loopback (tests/servers.py), loaded with the seed data
+through `sahelkg load --endpoint`, and then must give, for every named query, exactly the answer
+the embedded store gives on the same data; exports and stats must match byte for byte. A load cut
+off at any of its requests (tests/faultproxy.py) must leave the server's graphs as they were.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from bigdata import DATA, cli
+from faultproxy import fault_proxy
+from servers import oxigraph_server, virtuoso_server
+
+from loader.export import export
+from loader.loading import load
+from loader.queries import example_values, named_queries
+from loader.remote import STAGING, RemoteError, RemoteGraph
+
+SERVERS = ("oxigraph", "virtuoso")
+QUERIES = sorted(named_queries())
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def server(request, tmp_path_factory):
+    directory = tmp_path_factory.mktemp(request.param)
+    start = oxigraph_server if request.param == "oxigraph" else virtuoso_server
+    with start(directory) as running:
+        yield request.param, running
+
+
+@pytest.fixture(scope="module")
+def loaded(server):
+    """The server, holding the seed data, loaded by the real CLI."""
+    name, running = server
+    result = cli("load", DATA, "--endpoint", running.query_url)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().splitlines()[-1] == f"endpoint {running.query_url}: 0 -> 1773 quads"
+    return name, running
+
+
+def _answer(*where: str, name: str, as_written: bool) -> str:
+    named = named_queries()[name]
+    args = ["query", name, "--format", "csv"]
+    if not as_written:
+        values, as_of = example_values(named)
+        args += [f"--param={k}={v}" for k, v in values.items()] + ([f"--as-of={as_of}"] if as_of else [])
+    elif named.takes_as_of:
+        args += ["--as-of", "2024-03-26"]  # not today: the embedded store and the server must agree on the day
+    result = cli(*args, *where)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode()
+
+
+@pytest.mark.parametrize("as_written", [False, True], ids=["example", "as-written"])
+@pytest.mark.parametrize("name", QUERIES)
+def test_every_named_query_answers_the_same_on_the_server(loaded, seed_store_path, name, as_written):
+    _, running = loaded
+    embedded = _answer("--store", seed_store_path, name=name, as_written=as_written)
+    remote = _answer("--endpoint", running.query_url, name=name, as_written=as_written)
+    assert len(embedded.splitlines()) > 1, f"{name} answers nothing on the seed data: the comparison would prove nothing"
+    assert remote == embedded
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "turtle", "trig"])
+def test_export_from_the_server_is_byte_identical(loaded, seed_store_path, fmt):
+    _, running = loaded
+    embedded = cli("export", "--format", fmt, "--inferred", "--store", seed_store_path)
+    remote = cli("export", "--format", fmt, "--inferred", "--endpoint", running.query_url)
+    assert remote.returncode == 0, remote.stderr.decode()
+    assert remote.stdout == embedded.stdout
+
+
+def test_stats_and_ad_hoc_queries_match(loaded, seed_store_path):
+    _, running = loaded
+    assert cli("stats", "--endpoint", running.query_url).stdout == cli("stats", "--store", seed_store_path).stdout
+    ask = "ASK { sk:niger skg:memberOf|^skg:member ?x }"
+    for query in ("SELECT ?label WHERE { sk:cnsp rdfs:label ?label }", ask,
+                  "CONSTRUCT { sk:niger rdfs:label ?l } WHERE { sk:niger rdfs:label ?l }"):
+        embedded = cli("query", query, "--format", "json", "--store", seed_store_path)
+        remote = cli("query", query, "--format", "json", "--endpoint", running.query_url)
+        assert remote.returncode == 0, remote.stderr.decode()
+        assert remote.stdout == embedded.stdout
+
+
+def test_reloading_the_same_files_writes_nothing(loaded):
+    _, running = loaded
+    graph = RemoteGraph(running.query_url)
+    before = export(graph.quads(), "nquads")
+    result = cli("load", DATA, "--endpoint", running.query_url)
+    assert result.returncode == 0, result.stderr.decode()
+    assert export(graph.quads(), "nquads") == before
+
+
+def _without_one_fact(tmp_path):
+    """data/ with one fact removed: a load of it replaces the article's graphs (not only adds)."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    facts = next((copy / "facts").glob("*.yaml"))
+    text = facts.read_text(encoding="utf-8")
+    trimmed = re.sub(r"\n  - id: us-curbs-assistance\n.*?(?=\n  - id: )", "", text, flags=re.DOTALL)
+    assert trimmed != text
+    facts.write_text(trimmed, encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize("mode", ["drop", "lose-reply"])
+def test_a_load_cut_off_at_any_request_leaves_the_graphs_as_they_were(server, tmp_path, mode):
+    """Load the seed data, then a changed version through a proxy that breaks the k-th request, for
+    every k. Each time the server must hold exactly the seed data (or, once the final move has
+    reached the server, exactly the new data), and no staging graph may be left visible."""
+    name, running = server
+    changed = _without_one_fact(tmp_path)
+    host, port = running.base_url.removeprefix("http://").split(":")
+    path = running.query_url.removeprefix(running.base_url)
+    with fault_proxy((host, int(port))) as proxy:
+        direct = RemoteGraph(running.query_url)
+        load([DATA], direct)
+        before = export(direct.quads(), "nquads")
+        proxy.arm(None)
+        load([changed], RemoteGraph(proxy.url(path)))  # a clean run: how many requests, and the after state
+        requests = proxy.connections
+        after = export(direct.quads(), "nquads")
+        assert after != before
+        load([DATA], direct)
+
+        outcomes = []
+        for cut in range(1, requests + 1):
+            proxy.arm(cut, mode)
+            try:
+                load([changed], RemoteGraph(proxy.url(path)))
+                failed = None
+            except RemoteError as error:
+                failed = str(error)
+            now = export(direct.quads(), "nquads")
+            assert now in (before, after), f"request {cut} of {requests} ({mode}) left a mixed state: {failed}"
+            state = "before" if now == before else "after"
+            assert failed or state == "after", f"request {cut} was broken but the load reported success"
+            outcomes.append(state)
+            if state == "after":
+                load([DATA], direct)
+            assert not direct.staging_graphs(), f"request {cut} ({mode}) left staging graphs behind"
+        # before the final move every break leaves the old data; from it on, the new data is in place
+        assert "before" in outcomes
+        assert outcomes == sorted(outcomes, key=["before", "after"].index), outcomes
+        print(f"\n{name} {mode}: {requests} requests per load; outcomes {outcomes}")
+
+
+def test_unreachable_endpoint_gives_a_clear_error(tmp_path):
+    result = cli("query", "who-rules", "--endpoint", "http://127.0.0.1:9/query")
+    assert result.returncode == 1
+    assert result.stderr.decode().strip() == ("error: cannot reach http://127.0.0.1:9/query: [Errno 111] Connection refused")
+
+
+def test_not_an_endpoint_url(tmp_path):
+    result = cli("stats", "--endpoint", "127.0.0.1:7878")
+    assert result.returncode == 1
+    assert result.stderr.decode().strip() == (
+        "error: --endpoint '127.0.0.1:7878' is not an http(s) URL (e.g. http://127.0.0.1:7878)")
