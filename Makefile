@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 STORE ?= .sahelkg/store
 export SAHELKG_STORE := $(STORE)
 
-.PHONY: demo test lint clean
+# Debian packages the tests use, as command:package: rapper parses exports independently, Java runs
+# HermiT, Chromium drives the web page, Virtuoso is the second SPARQL server of the remote tests.
+SYSTEM_PACKAGES := rapper:raptor2-utils java:default-jre-headless chromium:chromium \
+	chromedriver:chromium-driver virtuoso-t:virtuoso-opensource isql-vt:virtuoso-opensource
+
+.PHONY: demo test lint clean system-packages
 
 $(BIN)/sahelkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +30,17 @@ demo: $(BIN)/sahelkg
 	$(BIN)/sahelkg query claims
 	$(BIN)/sahelkg export --format turtle -o sahel-kg.ttl
 
-## Run the test suite.
-test: $(BIN)/sahelkg
+## Run the test suite (installs the Debian packages it needs when they are missing; needs root for that).
+test: $(BIN)/sahelkg system-packages
 	$(BIN)/python -m pytest
+
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "the tests need:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 lint: $(BIN)/sahelkg
 	$(BIN)/ruff check loader tests

@@ -23,8 +23,8 @@ from .loading import load as load_files
 from .namespaces import PREFIXES, SKA
 from .problems import InvalidInput
 from .queries import QueryError, bind, find_query, is_update, named_queries
-from .stats import graph_stats
 from .remote import RemoteGraph
+from .stats import graph_stats
 from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError, store_path
 
 app = typer.Typer(
@@ -59,6 +59,7 @@ GRAPH_OPTIONS = {
         "--auth", envvar="SAHELKG_AUTH", show_envvar=True, help="HTTP authentication: basic or digest.")],
 }
 GRAPH_DEFAULTS = {"auth": "basic"}
+StoreOption = GRAPH_OPTIONS["store"]
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def load(
     for item in report.files:
         out.print(f"loaded {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples "
                   f"-> <{item.graph}>", highlight=False)
-    out.print(f"{'store' if isinstance(kg, KnowledgeGraph) else 'endpoint'} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
+    where = "store" if isinstance(kg, KnowledgeGraph) else "endpoint"
+    out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
 
 
 @app.command()
@@ -395,9 +397,11 @@ def check(*, target: Target) -> None:
 
 @app.command()
 def serve(
-    bind: Annotated[str, typer.Option("--bind", help="HOST:PORT to listen on (port 0 picks a free one).")] = "127.0.0.1:7878",
-    writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates (e.g. sahelkg load --endpoint).")] = False,
-    store: GRAPH_OPTIONS["store"] = None,
+    bind: Annotated[str, typer.Option("--bind", help="HOST:PORT to listen on (port 0 picks a free one).")]
+    = "127.0.0.1:7878",
+    writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates (sahelkg load --endpoint).")]
+    = False,
+    store: StoreOption = None,
 ) -> None:
     """Serve the store with the Oxigraph server: a SPARQL endpoint and a web page with the named queries.
 

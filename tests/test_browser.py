@@ -52,7 +52,8 @@ def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp
         assert [item.get_attribute("data-query") for item in listed] == [
             "claims", "contacts", "foreign-presences", "memberships", "partners", "sources", "timeline", "who-rules"]
         # the editor opens with the project's prefixes declared
-        editor = wait.until(lambda d: d.execute_script("return window.sahelkg && window.sahelkg.yasgui.getTab().getYasqe().getValue()"))
+        editor = wait.until(lambda d: d.execute_script(
+            "return window.sahelkg && window.sahelkg.yasgui.getTab().getYasqe().getValue()"))
         assert "PREFIX skg: <https://w3id.org/sahel-kg/ontology#>" in editor
 
         button = browser.find_element(By.CSS_SELECTOR, '#named-queries li[data-query="foreign-presences"] button.run-example')

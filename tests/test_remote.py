@@ -8,6 +8,8 @@ off at any of its requests (tests/faultproxy.py) must leave the server's graphs 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 
@@ -19,7 +21,7 @@ from servers import oxigraph_server, virtuoso_server
 from loader.export import export
 from loader.loading import load
 from loader.queries import example_values, named_queries
-from loader.remote import STAGING, RemoteError, RemoteGraph
+from loader.remote import RemoteError, RemoteGraph
 
 SERVERS = ("oxigraph", "virtuoso")
 QUERIES = sorted(named_queries())
@@ -56,14 +58,33 @@ def _answer(*where: str, name: str, as_written: bool) -> str:
     return result.stdout.decode()
 
 
+# Columns built by GROUP_CONCAT: SPARQL leaves the order of the joined values to the engine.
+JOINED = {"contacts": ("about", "; "), "partners": ("domain", ", "), "timeline": ("role", ", "), "who-rules": ("office", "; ")}
+# Virtuoso returns no rows for a property path whose two ends are both unbound, as these two
+# queries have when run as written (no parameter bound); with a parameter they agree.
+VIRTUOSO_UNBOUND_PATHS = {"partners", "timeline"}
+
+
+def _rows(name: str, answer: str) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(answer)))
+    if name in JOINED and rows:
+        column, separator = JOINED[name]
+        index = rows[0].index(column)
+        for row in rows[1:]:
+            row[index] = separator.join(sorted(row[index].split(separator)))
+    return rows
+
+
 @pytest.mark.parametrize("as_written", [False, True], ids=["example", "as-written"])
 @pytest.mark.parametrize("name", QUERIES)
-def test_every_named_query_answers_the_same_on_the_server(loaded, seed_store_path, name, as_written):
-    _, running = loaded
+def test_every_named_query_answers_the_same_on_the_server(loaded, seed_store_path, name, as_written, request):
+    server_name, running = loaded
+    if as_written and server_name == "virtuoso" and name in VIRTUOSO_UNBOUND_PATHS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso: property path with both ends unbound"))
     embedded = _answer("--store", seed_store_path, name=name, as_written=as_written)
     remote = _answer("--endpoint", running.query_url, name=name, as_written=as_written)
     assert len(embedded.splitlines()) > 1, f"{name} answers nothing on the seed data: the comparison would prove nothing"
-    assert remote == embedded
+    assert _rows(name, remote) == _rows(name, embedded)
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "turtle", "trig"])
