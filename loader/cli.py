@@ -223,7 +223,7 @@ def query(
 ) -> None:
     """Ask a named question or your own SPARQL.
 
-    Parameters take a name, an alias or an IRI; they are bound as values, never pasted into the query.
+    Parameters take a name, an alias or an IRI; they are bound as RDF terms, so a value cannot change the query.
 
     Example: sahelkg query foreign-presences --param host=Niger --as-of 2024-03-26
     """

@@ -7,8 +7,9 @@ Each file starts with a header of ``#+`` comments that leaves it runnable as pla
     #+ param: state | entity | A state, by name, alias or IRI
     #+ example: sahelkg query who-rules --param state=Niger
 
-Values are bound by substitution of the query's variables (SPARQL SEP-0007), never spliced into
-the query text, so a value cannot change what the query does.
+Values are bound by substitution of the query's variables (SPARQL SEP-0007) on the embedded
+store. A standard server has no substitution, so `inline` writes each value into the query as an
+RDF term serialized by pyoxigraph; either way a value cannot change what the query does.
 """
 
 from __future__ import annotations
@@ -199,6 +200,7 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
     braces = 0  # group nesting: a SELECT inside braces is a sub-SELECT
     top_level = False  # whether the current projection is the query's own
     previous_word = ""
+    called = ""
     for match in _TOKEN.finditer(text):
         kind, token = match.lastgroup, match.group()
         if kind == "word":
@@ -222,9 +224,16 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
                 depth += 1
         elif kind == "close":
             braces -= token == "}"
+            if token == "}" and depth == 0 and clause in ("select", "modifier"):
+                clause = None  # the end of a sub-SELECT ends its GROUP BY or ORDER BY
             depth = max(depth - 1, 0)
+        elif kind == "iri" and any(re.search(rf"[?$]{re.escape(name)}\b", token) for name in values):
+            raise QueryError(f"'{token}' reads as an IRI, hiding a parameter: put spaces around < and > in comparisons")
         elif kind == "var" and token[1:] in values:
             name, value = token[1:], values[token[1:]]
+            if called == "BOUND":
+                raise QueryError(f"parameter ?{name} is used in BOUND(), which a bound value makes meaningless; "
+                                 f"write COALESCE(?{name}, ...) instead")
             if previous_word == "AS" or clause == "values":
                 raise QueryError(f"parameter ?{name} is assigned in the query (by AS or VALUES), so it cannot be bound")
             if clause == "select" and depth == 0:
@@ -235,6 +244,8 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
                 token = value
         elif kind == "other" and token == "*" and clause == "select" and depth == 0:
             raise QueryError("a query with parameters must name its variables after SELECT, not use *")
+        if kind not in ("space", "comment"):
+            called = previous_word if token == "(" else ""  # the function a parenthesis opens the call of
         if kind not in ("space", "comment", "word"):
             previous_word = "" if kind != "var" else previous_word
         parts.append(token)

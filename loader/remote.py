@@ -15,6 +15,7 @@ standard protocol only, so every command works the same against either:
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import secrets
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from SPARQLWrapper import BASIC, DIGEST, INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
 from .namespaces import BASE, XSD, sparql_prologue
 from .queries import inline, query_form
@@ -67,6 +68,9 @@ def endpoint_urls(url: str, update_url: str | None = None) -> list[tuple[str, st
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise RemoteError(f"--endpoint '{url}' is not an http(s) URL (e.g. http://127.0.0.1:7878)")
+    if parts.username or parts.password:  # it would be echoed in every message: ask for the options instead
+        raise RemoteError("put the user name and password in --user and --password (or SAHELKG_USER and "
+                          "SAHELKG_PASSWORD), not in the --endpoint URL")
     paths = ["/query", "/sparql"] if parts.path in ("", "/") else [parts.path]
     candidates = []
     for path in paths:
@@ -85,14 +89,21 @@ class RemoteGraph:
             raise RemoteError(f"--auth '{auth}' is not one of {', '.join(AUTH_SCHEMES)}")
         self.timeout = timeout
         candidates = endpoint_urls(url, update_url)
+        refusals = []
         for query_url, update in candidates:
             self.endpoint = Endpoint(query_url, update, user, password, auth)
-            if len(candidates) == 1 or self._answers():
+            if len(candidates) == 1:
                 break
+            try:
+                self._send("ASK {}")
+                break
+            except RemoteError as error:
+                if str(error).startswith("cannot reach") or "(check --user" in str(error):
+                    raise  # no server there, or it wants other credentials: trying another path will not help
+                refusals.append(str(error))
         else:
-            tried = ", ".join(query_url for query_url, _ in candidates)
-            raise RemoteError(f"no SPARQL endpoint answers at {url} (tried {tried}); "
-                              "give the query URL itself, e.g. http://host:8890/sparql")
+            raise RemoteError(f"no SPARQL endpoint answers at {url}; give the query URL itself, e.g. "
+                              "http://host:8890/sparql\n" + "\n".join(refusals))
         self.location = self.endpoint.query_url
 
     # --- the protocol ---
@@ -123,22 +134,16 @@ class RemoteGraph:
             if detail.startswith(("b'", 'b"')):
                 detail = detail[2:-1].encode().decode("unicode_escape", errors="replace")
             detail = detail.split("SPARQL query:", 1)[0]  # Virtuoso repeats the whole request after its message
-            raise RemoteError(f"{url} refused the {'update' if update else 'query'}: "
+            hint = " (check --user, --password and --auth)" if isinstance(error, Unauthorized) else ""
+            raise RemoteError(f"{url} refused the {'update' if update else 'query'}{hint}: "
                               f"{type(error).__name__}: {detail.strip()[:2000]}") from None
         except urllib.error.HTTPError as error:
             reason = error.read().decode("utf-8", errors="replace").strip()[:2000]
             hint = " (check --user, --password and --auth)" if error.code in (401, 403) else ""
             raise RemoteError(f"{url} answered HTTP {error.code}{hint}: {reason or error.reason}") from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", None) or error or type(error).__name__
             raise RemoteError(f"cannot reach {url}: {reason}") from None
-
-    def _answers(self) -> bool:
-        try:
-            self._send("ASK {}")
-            return True
-        except RemoteError:
-            return False
 
     def query(self, sparql: str, substitutions: dict | None = None):
         """Run a query; the answer has the same type as pyoxigraph's (solutions, boolean or triples)."""
@@ -194,7 +199,12 @@ class RemoteGraph:
     # --- writing ---
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
-        """Replace each named graph with the given quads; a failure leaves every graph as it was."""
+        """Replace each named graph with the given quads.
+
+        A failure before the final request leaves every graph as it was. The final request moves all
+        staging graphs in place at once; Oxigraph applies it atomically, Virtuoso operation by
+        operation, so only a failure inside that one request could leave part of it applied there.
+        """
         from .export import canonical
 
         current = set(self.named_graphs())
@@ -207,6 +217,8 @@ class RemoteGraph:
                 changed[graph] = triples
         if not changed:
             return
+        # staging graphs a broken load could not drop are part of the default graph's union: remove them
+        self._drop_quietly(self.staging_graphs())
         run = secrets.token_hex(6)
         staging = {graph: f"{STAGING}{run}/{number}" for number, graph in enumerate(changed)}
         try:
@@ -231,10 +243,13 @@ class RemoteGraph:
                               "have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe") from None
 
     def _drop_quietly(self, graphs: Iterable[str]) -> None:
+        graphs = list(graphs)
+        if not graphs:
+            return
         try:
             self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
         except RemoteError:
-            pass  # the staging graphs stay behind, invisible to the commands; the next load drops them
+            pass  # they stay behind, visible in the union default graph, until the next load drops them
 
     def staging_graphs(self) -> list[str]:
         """Staging graphs left behind by a load that could not clean up (the connection broke)."""

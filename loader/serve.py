@@ -17,13 +17,16 @@ through the server (``sahelkg load --endpoint URL``), which is then the store's 
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -109,14 +112,17 @@ def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False) 
     if not writable and not store.is_dir():
         raise StoreError(f"no store at {store}: load data first (sahelkg load data/)")
     lock = writer_lock(store, f"sahelkg serve, pid {os.getpid()}")
+    log = tempfile.TemporaryFile()  # the child's messages, read if it stops at start
     try:
         backend = ("127.0.0.1", _free_loopback_port())
         command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(store),
                    "--bind", f"{backend[0]}:{backend[1]}", "--union-default-graph"]
+        # the child holds the writer lock too (an inherited descriptor of the same lock), so a load stays
+        # refused even if this process dies first; and the kernel stops the child when this process dies
         oxigraph = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
+                                    stderr=log, pass_fds=(lock.fileno(),), preexec_fn=_die_with_parent)
         try:
-            _wait_until_ready(oxigraph, backend)
+            _wait_until_ready(oxigraph, backend, log)
             front = _front_server(host, port, backend, store, writable)
         except BaseException:
             oxigraph.kill()
@@ -130,11 +136,20 @@ def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False) 
     return Served(store, url, writable, oxigraph, backend, front, lock)
 
 
-def _wait_until_ready(oxigraph: subprocess.Popen, backend: tuple[str, int]) -> None:
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to send SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: the writer lock the child holds still keeps loads out
+
+
+def _wait_until_ready(oxigraph: subprocess.Popen, backend: tuple[str, int], log) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if oxigraph.poll() is not None:
-            message = oxigraph.stderr.read().decode("utf-8", errors="replace").strip()
+            log.seek(0)
+            message = log.read().decode("utf-8", errors="replace").strip()
             if "lock" in message.lower():
                 message = "another process is writing the store"
             raise StoreError(f"the Oxigraph server stopped at start: {message or 'exit ' + str(oxigraph.returncode)}")
@@ -144,7 +159,8 @@ def _wait_until_ready(oxigraph: subprocess.Popen, backend: tuple[str, int]) -> N
             if connection.getresponse().status == 200:
                 return
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     oxigraph.kill()
     raise StoreError(f"the Oxigraph server did not answer within {STARTUP_SECONDS} s")
 
@@ -177,6 +193,7 @@ def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, w
 
     class Front(BaseHTTPRequestHandler):
         server_version = "sahelkg"
+        sys_version = ""
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the name BaseHTTPRequestHandler uses
             sys.stderr.write(f"{self.command} {self.path[:120]} {args[1] if len(args) > 1 else ''}\n")
@@ -190,7 +207,25 @@ def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, w
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _trusted(self) -> bool:
+            """Refuse requests a web page elsewhere could make: a Host that is not this server's name
+            (DNS rebinding) or, for writes, an Origin other than this page's."""
+            own_port = self.server.server_address[1]
+            names = {host, "localhost", "127.0.0.1", "[::1]"}
+            exposed = host in ("0.0.0.0", "::")  # the user chose every interface: any name may reach it
+            if not exposed and self.headers.get("Host", "") not in {f"{name}:{own_port}" for name in names}:
+                self._reply(403, "text/plain; charset=utf-8", b"unexpected Host header")
+                return False
+            origin = self.headers.get("Origin")
+            if self.command not in ("GET", "HEAD") and origin is not None and \
+                    origin not in {f"http://{name}:{own_port}" for name in names}:
+                self._reply(403, "text/plain; charset=utf-8", b"cross-origin writes are refused")
+                return False
+            return True
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if not self._trusted():
+                return
             path = self.path.split("?", 1)[0]
             if path in ("/", "/index.html"):
                 self._reply(200, "text/html; charset=utf-8", PAGE.read_bytes())
@@ -209,12 +244,20 @@ def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, w
         do_HEAD = do_GET  # noqa: N815
 
         def do_POST(self) -> None:  # noqa: N802
-            self._proxy()
+            if self._trusted():
+                self._proxy()
 
         do_PUT = do_DELETE = do_POST  # noqa: N815 - the Graph Store protocol's methods
 
         def _proxy(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                self._reply(411, "text/plain; charset=utf-8", b"send a Content-Length; chunked bodies are not supported")
+                return
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                self._reply(400, "text/plain; charset=utf-8", b"bad Content-Length")
+                return
             body = self.rfile.read(length) if length else None
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             connection = http.client.HTTPConnection(*backend, timeout=3600)
@@ -230,10 +273,12 @@ def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, w
                     self.send_header(key, value)
             self.send_header("Connection", "close")  # the body streams until the connection closes
             self.end_headers()
-            if self.command != "HEAD":
-                while chunk := response.read(65536):
-                    self.wfile.write(chunk)
-            connection.close()
+            try:
+                if self.command != "HEAD":
+                    while chunk := response.read(65536):
+                        self.wfile.write(chunk)
+            finally:
+                connection.close()
 
     try:
         server = ThreadingHTTPServer((host, port), Front)

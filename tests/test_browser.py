@@ -21,7 +21,7 @@ WAIT = 30  # seconds; the page needs well under one
 
 @pytest.fixture
 def browser(tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium import webdriver  # a test dependency (pip install -e '.[test]'): missing is a failure, not a skip
     from selenium.webdriver.chrome.service import Service
 
     for program in (CHROMIUM, CHROMEDRIVER):

@@ -12,6 +12,8 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
+import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +24,7 @@ from bigdata import DATA, cli, start
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from loader.queries import named_queries
-from loader.store import KnowledgeGraph, writer_lock
+from loader.store import KnowledgeGraph, StoreError, writer_lock
 
 NIGER = "https://w3id.org/sahel-kg/entity/niger"
 CNSP = "https://w3id.org/sahel-kg/entity/cnsp"
@@ -40,12 +42,15 @@ def read_only_dump(store: Path) -> list[str]:
 @contextmanager
 def serving(store: Path, *extra: str):
     """Run `sahelkg serve` on the store; yield (base URL, the process); stop it on the way out."""
+    log = tempfile.TemporaryFile()  # its request log: a pipe nobody reads could fill and block it
     process = start("serve", "--bind", "127.0.0.1:0", "--store", store, *extra,
-                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                    stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         banner = [process.stdout.readline() for _ in range(3)]
         match = re.search(r"web page:\s+(http://127\.0\.0\.1:\d+/)", "".join(banner))
-        assert match, f"serve printed no address: {banner} {process.stderr.read() if process.poll() is not None else ''}"
+        if not match:
+            log.seek(0)
+            raise AssertionError(f"serve printed no address: {banner} {log.read().decode(errors='replace')}")
         yield match.group(1), process, banner
     finally:
         process.send_signal(signal.SIGTERM)
@@ -54,6 +59,8 @@ def serving(store: Path, *extra: str):
         except subprocess.TimeoutExpired:
             process.kill()
             raise
+        finally:
+            log.close()
 
 
 @pytest.fixture
@@ -154,3 +161,57 @@ def test_serve_without_a_store_says_what_to_do(tmp_path):
     result = cli("serve", "--bind", "127.0.0.1:0", "--store", tmp_path / "nothing")
     assert result.returncode == 1
     assert result.stderr.decode().strip() == f"error: no store at {tmp_path / 'nothing'}: load data first (sahelkg load data/)"
+
+
+def test_pages_elsewhere_cannot_write_or_rebind(tmp_path):
+    """A web page on another site can make the browser POST to 127.0.0.1 (no CORS check for a form
+    post) or reach it under another name (DNS rebinding): both are refused, and nothing is written."""
+    store = tmp_path / "store"
+    with serving(store, "--writable") as (url, _, _):
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        for headers in ({"Origin": "http://evil.example"}, {"Host": "evil.example"}):
+            update = urllib.request.Request(url + "update", data=b"update=INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                                            headers={**form, **headers})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(update)
+            assert refused.value.code == 403
+        own = urllib.request.Request(url + "update", data=b"update=INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                                     headers={**form, "Origin": url.rstrip("/")})
+        assert urllib.request.urlopen(own).status == 204  # the page itself may write
+        with pytest.raises(urllib.error.HTTPError) as rebound:
+            urllib.request.urlopen(urllib.request.Request(url + "query?query=ASK%7B%7D", headers={"Host": "evil.example"}))
+        assert rebound.value.code == 403
+    with KnowledgeGraph(store, read_only=True) as kg:
+        assert len(kg) == 1
+
+
+def test_a_killed_server_takes_its_oxigraph_with_it_and_loads_wait_for_both(store):
+    """SIGKILL gives `sahelkg serve` no chance to stop its Oxigraph server. The child holds the
+    writer lock too, so no load can write under it, and it dies with its parent."""
+    with serving(store) as (url, process, _):
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(children) == 1
+        oxigraph = int(children[0])
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 10
+        refused = 0
+        while _running(oxigraph):
+            assert time.monotonic() < deadline, "the Oxigraph server outlived sahelkg serve"
+            try:
+                writer_lock(store, "a test load").close()
+            except StoreError:
+                refused += 1
+                continue
+            assert not _running(oxigraph), "a writer got the lock while the Oxigraph server still read the store"
+        loaded = cli("load", DATA, "--store", store)
+        assert loaded.returncode == 0, loaded.stderr.decode()
+        print(f"\nthe Oxigraph server stopped after its parent was killed ({refused} lock attempts refused meanwhile)")
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a zombie has closed its files, locks included)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
