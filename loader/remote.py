@@ -54,9 +54,6 @@ class Endpoint:
     password: str | None = None
     auth: str = "basic"
 
-    def __str__(self) -> str:
-        return self.query_url
-
 
 def endpoint_urls(url: str, update_url: str | None = None) -> list[tuple[str, str]]:
     """Candidate (query URL, update URL) pairs for what the user gave.
@@ -161,10 +158,12 @@ class RemoteGraph:
 
     # --- reading graphs ---
 
-    def named_graphs(self) -> list[str]:
-        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BASE}") '
-                          f'&& !STRSTARTS(STR(?g), "{STAGING}")) }}')
+    def _graphs_under(self, prefix: str) -> list[str]:
+        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}')
         return sorted(row["g"].value for row in rows)
+
+    def named_graphs(self) -> list[str]:
+        return [g for g in self._graphs_under(BASE) if not g.startswith(STAGING)]
 
     def count(self, graph: str) -> int:
         row = next(iter(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
@@ -253,8 +252,7 @@ class RemoteGraph:
 
     def staging_graphs(self) -> list[str]:
         """Staging graphs left behind by a load that could not clean up (the connection broke)."""
-        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING}")) }}')
-        return sorted(row["g"].value for row in rows)
+        return self._graphs_under(STAGING)
 
     def close(self) -> None:
         pass

@@ -27,9 +27,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -44,8 +43,11 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
 
 
 def oxigraph_binary() -> str:
-    """The Oxigraph server installed with this package (the `oxigraph` wheel puts it beside python)."""
-    beside = Path(sys.executable).parent / "oxigraph"
+    """The Oxigraph server installed with this package (the `oxigraph` wheel puts it beside python).
+
+    sys.executable is made absolute but not resolved: a venv's python is a symlink to the base
+    interpreter, whose directory has no oxigraph (or another version of it)."""
+    beside = Path(sys.executable).absolute().parent / "oxigraph"
     found = str(beside) if beside.is_file() else shutil.which("oxigraph")
     if not found:
         raise StoreError("the Oxigraph server is not installed: pip install oxigraph")
@@ -73,10 +75,8 @@ class Served:
     url: str
     writable: bool
     oxigraph: subprocess.Popen
-    backend: tuple[str, int]
     front: ThreadingHTTPServer
     lock: object
-    _thread: threading.Thread | None = field(default=None, repr=False)
 
     @property
     def query_url(self) -> str:
@@ -88,10 +88,6 @@ class Served:
 
     def serve_forever(self) -> None:
         self.front.serve_forever(poll_interval=0.2)
-
-    def start_in_thread(self) -> None:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
 
     def stop(self) -> None:
         self.front.shutdown()
@@ -133,7 +129,7 @@ def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False) 
         raise
     url = f"http://{host if ':' not in host else f'[{host}]'}:{front.server_address[1]}/"
     name_holder(lock, f"sahelkg serve at {url}, pid {os.getpid()}")
-    return Served(store, url, writable, oxigraph, backend, front, lock)
+    return Served(store, url, writable, oxigraph, front, lock)
 
 
 def _die_with_parent() -> None:

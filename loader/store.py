@@ -136,6 +136,9 @@ class KnowledgeGraph:
         target = ox.NamedNode(graph) if graph else None
         return self.store.quads_for_pattern(None, None, None, target)
 
+    def count(self, graph: str) -> int:
+        return sum(1 for _ in self.quads(graph))
+
     def rdflib_graph(self):
         """Every graph merged into one rdflib Graph (for the reasoner)."""
         from .export import to_rdflib

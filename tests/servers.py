@@ -26,7 +26,6 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -36,12 +35,12 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from loader.serve import oxigraph_binary
+
 __all__ = [
     "Server",
     "free_port",
-    "oxigraph_available",
     "oxigraph_server",
-    "virtuoso_available",
     "virtuoso_server",
 ]
 
@@ -86,19 +85,6 @@ def free_port() -> int:
 # --- Oxigraph -------------------------------------------------------------------------------------
 
 
-def _oxigraph_binary() -> str | None:
-    # The binary pinned with pyoxigraph lives in the same venv as the interpreter running the tests; a
-    # system-wide one may be another version. sys.executable is made absolute but not resolved: the
-    # venv's python is a symlink to the base interpreter, whose directory has no oxigraph.
-    beside = Path(sys.executable).absolute().parent / "oxigraph"
-    return str(beside) if beside.is_file() else shutil.which("oxigraph")
-
-
-def oxigraph_available() -> bool:
-    """Whether oxigraph_server() can find a server binary (for pytest skip conditions)."""
-    return _oxigraph_binary() is not None
-
-
 @contextmanager
 def oxigraph_server(location: Path | None, *, read_only: bool = False, startup_timeout: float = 30) -> Iterator[Server]:
     """Run `oxigraph serve` (in memory when location is None) or `serve-read-only` on a free port.
@@ -109,9 +95,7 @@ def oxigraph_server(location: Path | None, *, read_only: bool = False, startup_t
     """
     if read_only and location is None:
         raise ValueError("a read-only Oxigraph server needs a location")
-    binary = _oxigraph_binary()
-    if binary is None:
-        raise FileNotFoundError(f"no oxigraph binary next to {sys.executable} nor on PATH")
+    binary = oxigraph_binary()  # the one `sahelkg serve` runs
 
     def command(port: int) -> list[str]:
         args = [binary, "serve-read-only" if read_only else "serve", "--bind", f"{HOST}:{port}", "--union-default-graph"]
@@ -143,11 +127,6 @@ def _virtuoso_binaries() -> tuple[str, str] | None:
     server = shutil.which("virtuoso-t")
     isql = shutil.which("isql-vt")
     return (server, isql) if server and isql else None
-
-
-def virtuoso_available() -> bool:
-    """Whether virtuoso_server() can find virtuoso-t and isql-vt (for pytest skip conditions)."""
-    return _virtuoso_binaries() is not None
 
 
 def _virtuoso_ini(directory: Path, sql_port: int, http_port: int) -> str:
