@@ -158,6 +158,11 @@ def load(
     for item in report.files:
         out.print(f"loaded {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples "
                   f"-> <{item.graph}>", highlight=False)
+        _print_merges(item)
+    facts = [fact for facts in report.merged.values() for fact in facts]
+    conflicts = sum(len(fact.conflicts) for fact in facts)
+    out.print(f"facts touched: {len(facts)}, with {conflicts} conflict(s) between reports"
+              + (" (sahelkg conflicts lists them)" if conflicts else ""), highlight=False)
     where = "store" if isinstance(kg, KnowledgeGraph) else "endpoint"
     out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
 
@@ -183,16 +188,22 @@ def validate(
             raise  # a server the user named must answer
         kg = None  # no store yet: validate against the given files alone
     try:
-        compiled = prepare(files, kg)
+        prepared = prepare(files, kg)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
     if fmt == "json":
         print("[]")
         return
-    for item in compiled:
+    for item in prepared.files:
         out.print(f"ok {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples",
                   highlight=False)
+        _print_merges(item)
+
+
+def _print_merges(item) -> None:
+    for line in item.merges:
+        out.print(f"  {line}", highlight=False, markup=False)
 
 
 def _compact(term) -> str:

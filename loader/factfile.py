@@ -26,14 +26,21 @@ import pyoxigraph as ox
 
 from . import schema
 from .articles import Article, ArticleError, read_article
-from .namespaces import GRAPH, PROV, RDF, RDFS, SCHEMA, SK, SKC, SKF, SKG, SKOS, WD, XSD
+from .namespaces import GRAPH, PROV, RDF, RDFS, SCHEMA, SK, SKC, SKG, SKOS, SKR, WD, XSD
 from .ontology import Ontology
 from .problems import InvalidInput, Problem
+from .quantities import parse_troops
 from .timespec import TimeError, TimeValue, parse_time
 from .yamlsource import LineDict, YamlProblem, parse_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
+REPORT_REF = re.compile(r"^([^\s#/]+)#([a-z0-9]+(?:-[a-z0-9]+)*)$")  # <article file name>#<fact id>
+
+
+def report_iri(article_slug: str, fact_id: str) -> str:
+    """A report is named by its article and its id there: stable whatever else is loaded."""
+    return f"{SKR}{article_slug}.{fact_id}"
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -101,6 +108,8 @@ class CompiledFile:
     facts: int = 0
     entities: int = 0
     article: Article | None = None
+    reports: dict[str, str] = field(default_factory=dict)  # report IRI -> its fact id in the file
+    merges: list[str] = field(default_factory=list)  # what its reports merged with, in words
 
 
 @dataclass
@@ -248,11 +257,13 @@ class _Fact:
     entry: LineDict
     kind: schema.FactType
     values: dict[str, list[ox.NamedNode | ox.Literal]] = field(default_factory=dict)  # prop -> objects
-    refs: dict[str, str] = field(default_factory=dict)  # prop -> local id of another fact
+    refs: dict[str, list[str]] = field(default_factory=dict)  # prop -> local ids of other facts in the file
     times: dict[str, TimeValue] = field(default_factory=dict)
     quotes: list[str] = field(default_factory=list)
     attribution: tuple[str | None, str | None] = (None, None)
     iri: str | None = None
+    same_as: list[str] = field(default_factory=list)  # report IRIs this one is of the same fact as
+    distinct_from: list[str] = field(default_factory=list)
 
 
 class _FactCompiler:
@@ -297,7 +308,30 @@ class _FactCompiler:
         self.times(fact, time_keys)
         self.quotes(fact)
         self.attribution(fact)
+        self.overrides(fact)
+        fact.iri = report_iri(self.article.slug, ident)
         return fact
+
+    def overrides(self, fact: _Fact) -> None:
+        """same_as / distinct_from: the analyst's word on merging, where the automatic rule is wrong."""
+        for key in ("same_as", "distinct_from"):
+            raw = fact.entry.get(key)
+            if raw is None:
+                continue
+            refs = raw if isinstance(raw, list) else [raw]
+            for ref in refs:
+                match = REPORT_REF.match(ref) if isinstance(ref, str) else None
+                if not match:
+                    self.problem("report-ref", f"{ref!r} is not a report reference: expected "
+                                 "'<article file name>#<fact id>', e.g. 2024-03-26-channelstv-niger#us-troops",
+                                 fact.ident, key, fact.entry)
+                    continue
+                slug, ident = match.groups()
+                target = report_iri(Path(slug).stem, ident)
+                if target == report_iri(self.article.slug, fact.ident):
+                    self.problem("report-ref", f"'{ref}' is this fact itself", fact.ident, key, fact.entry)
+                    continue
+                getattr(fact, key).append(target)
 
     def field_value(self, fact: _Fact, spec: schema.Field) -> None:
         entry, name = fact.entry, fact.ident
@@ -353,7 +387,7 @@ class _FactCompiler:
             if not isinstance(item, str):
                 self.problem("fact-ref", f"{item!r} is not the id of a fact in this file", name, key, entry)
                 return None
-            fact.refs[spec.prop] = item
+            fact.refs.setdefault(spec.prop, []).append(item)
             return None
         if spec.kind == "text":
             if not isinstance(item, str) or not item.strip():
@@ -366,22 +400,24 @@ class _FactCompiler:
 
     def troops(self, fact: _Fact, item):
         entry, name = fact.entry, fact.ident
-        approximate = False
-        number = item
-        if isinstance(item, LineDict):
-            if set(item) != {"about"}:
-                self.problem("troops", "troops are a number, or 'about: N' for an approximate number",
-                             name, "troops", entry)
-                return None
-            approximate, number = True, item["about"]
-        if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
-            self.problem("troops", f"troop strength {number!r} is not a positive whole number", name, "troops", entry)
+        try:
+            strength = parse_troops(item)
+        except ValueError as err:
+            self.problem("troops", str(err), name, "troops", entry)
             return None
-        if approximate:
+
+        def integer(value: int) -> ox.Literal:
+            # xsd:integer, not xsd:positiveInteger: pyoxigraph stores the latter as the former, and an
+            # export must load back unchanged; SHACL (sh:minInclusive 1) keeps it positive
+            return ox.Literal(str(value), datatype=_n(XSD + "integer"))
+
+        fact.values[SKG + "troopsText"] = [ox.Literal(strength.text)]
+        fact.values[SKG + "troopsMin"] = [integer(strength.low)]
+        if strength.high is not None:
+            fact.values[SKG + "troopsMax"] = [integer(strength.high)]
+        if strength.approximate:
             fact.values[SKG + "approximate"] = [ox.Literal("true", datatype=_n(XSD + "boolean"))]
-        # xsd:integer, not xsd:positiveInteger: pyoxigraph stores the latter as the former, and an export
-        # must load back unchanged; SHACL (sh:minInclusive 1) keeps it positive
-        return ox.Literal(str(number), datatype=_n(XSD + "integer"))
+        return integer(strength.number) if strength.number is not None else None
 
     def times(self, fact: _Fact, time_keys: tuple[str, ...]) -> None:
         entry, name = fact.entry, fact.ident
@@ -394,7 +430,7 @@ class _FactCompiler:
             except TimeError as err:
                 self.problem("real-date", str(err), name, key, entry)
                 continue
-            if key != "end":
+            if key != "end" and not value.planned:
                 # a reported event or beginning happened by the time the article was published
                 if value.earliest and value.earliest > published:
                     self.problem("after-publication", f"'{value.text}' is after the article was published "
@@ -405,6 +441,9 @@ class _FactCompiler:
                     value = TimeValue(value.lexical, value.datatype, value.earliest, published, value.text)
             fact.times[key] = value
         start, end = fact.times.get("start"), fact.times.get("end")
+        if end and not end.planned and end.earliest and end.earliest > published:
+            self.problem("after-publication", f"end '{end.text}' is after the article was published "
+                         f"({published.isoformat()}); write a plan or deadline as 'planned ...'", name, "end", entry)
         if start and end and start.earliest and end.latest and end.latest < start.earliest:
             self.problem("end-before-start", f"end '{end.text}' is before start '{start.text}'", name, "end", entry)
 
@@ -446,21 +485,15 @@ class _FactCompiler:
         fact.attribution = (str(words).strip() if words else None, actor_iri)
 
 
-def _fact_iri(fact: _Fact, resolve_ref) -> str:
-    # The content, not the source, makes a fact's identity: two articles stating the same fact
-    # give the same IRI, each adding its own citation.
-    content = {
-        "type": fact.kind.name,
-        "values": {p: sorted(str(o) for o in objs) for p, objs in sorted(fact.values.items())},
-        "refs": {p: resolve_ref(ref) for p, ref in sorted(fact.refs.items())},
-        "times": {k: v.text for k, v in sorted(fact.times.items())},
-    }
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-    return SKF + digest[:20]
+def identity_key(kind: schema.FactType, values: dict[str, list]) -> str:
+    """The digest of a report's kind and identifying roles: equal keys, same fact (up to time)."""
+    roles = {key: sorted(str(o) for o in values.get(kind.field(key).prop, [])) for key in kind.identity}
+    content = json.dumps({"type": kind.name, "roles": roles}, sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()[:24]
 
 
-def _citation_iri(fact_iri: str, article_iri: str, quote: str) -> str:
-    digest = hashlib.sha256("\n".join((fact_iri, article_iri, quote)).encode()).hexdigest()
+def _citation_iri(report: str, article_iri: str, quote: str) -> str:
+    digest = hashlib.sha256("\n".join((report, article_iri, quote)).encode()).hexdigest()
     return SKC + digest[:20]
 
 
@@ -507,61 +540,51 @@ def compile_file(source: _Source, index: EntityIndex, ontology: Ontology,
                              f"(first on line {facts[fact.ident].entry.line})", fact.ident, None, fact.entry)
             continue
         facts[fact.ident] = fact
-    resolving: set[str] = set()
-
-    def resolve_ref(ident: str) -> str:
-        target = facts.get(ident)
-        if target is None:
-            raise KeyError(ident)
-        if target.iri is None:
-            if ident in resolving:
-                raise RecursionError(ident)
-            resolving.add(ident)
-            target.iri = _fact_iri(target, resolve_ref)
-            resolving.discard(ident)
-        return target.iri
-
     for fact in facts.values():
-        for prop, ref in fact.refs.items():
+        for prop, refs in fact.refs.items():
             key = next(f.key for f in fact.kind.fields if f.prop == prop)
-            target = facts.get(ref)
-            if target is None:
-                compiler.problem("fact-ref", f"no fact with id '{ref}' in this file", fact.ident, key, fact.entry)
-                continue
             expected = next(f.range for f in fact.kind.fields if f.prop == prop)
-            if not ontology.is_a({target.kind.iri}, expected):
-                compiler.problem("wrong-kind", f"'{ref}' is {_a(target.kind.name)}, but '{key}' must be "
-                                 f"{_a(_local(expected))}", fact.ident, key, fact.entry)
+            for ref in refs:
+                target = facts.get(ref)
+                if target is None:
+                    compiler.problem("fact-ref", f"no fact with id '{ref}' in this file", fact.ident, key, fact.entry)
+                elif not ontology.is_a({target.kind.iri}, expected):
+                    compiler.problem("wrong-kind", f"'{ref}' is {_a(target.kind.name)}, but '{key}' must be "
+                                     f"{_a(_local(expected))}", fact.ident, key, fact.entry)
     if source.problems:
-        return out
-    try:
-        for ident in facts:
-            resolve_ref(ident)
-    except RecursionError as err:
-        source.problem("fact-ref", f"facts refer to each other in a loop through '{err.args[0]}'")
         return out
     out.quads.extend(article_quads(article, graph))
     out.quads.append(ox.Quad(_n(article.iri), _n(SKG + "factFile"), ox.Literal(source.path.name), graph))
     for fact in facts.values():
-        out.quads.extend(_fact_quads(fact, facts, article, graph))
+        out.quads.extend(_report_quads(fact, facts, article, graph))
+        out.reports[fact.iri] = fact.ident
     out.facts = len(facts)
     return out
 
 
-def _fact_quads(fact: _Fact, facts: dict[str, _Fact], article: Article, graph: ox.NamedNode) -> list[ox.Quad]:
+def _report_quads(fact: _Fact, facts: dict[str, _Fact], article: Article, graph: ox.NamedNode) -> list[ox.Quad]:
+    """What the article says about one fact: its kind and roles, times and values as given, its quotes."""
     s = _n(fact.iri)
-    quads = [ox.Quad(s, _n(RDF + "type"), _n(fact.kind.iri), graph)]
+    quads = [
+        ox.Quad(s, _n(RDF + "type"), _n(SKG + "Report"), graph),
+        ox.Quad(s, _n(SKG + "reportedType"), _n(fact.kind.iri), graph),
+        ox.Quad(s, _n(SKG + "identityKey"), ox.Literal(identity_key(fact.kind, fact.values)), graph),
+    ]
     for prop, objects in fact.values.items():
         quads.extend(ox.Quad(s, _n(prop), o, graph) for o in objects)
-    for prop, ref in fact.refs.items():
-        quads.append(ox.Quad(s, _n(prop), _n(facts[ref].iri), graph))
+    for prop, refs in fact.refs.items():
+        quads.extend(ox.Quad(s, _n(prop), _n(facts[ref].iri), graph) for ref in refs)
     for key, value in fact.times.items():
+        name = "plannedEnd" if value.planned else key
         if value.lexical:
-            quads.append(ox.Quad(s, _n(SKG + key), ox.Literal(value.lexical, datatype=_n(value.datatype)), graph))
+            quads.append(ox.Quad(s, _n(SKG + name), ox.Literal(value.lexical, datatype=_n(value.datatype)), graph))
         if value.earliest:
-            quads.append(ox.Quad(s, _n(SKG + key + "Earliest"), _date(value.earliest), graph))
+            quads.append(ox.Quad(s, _n(SKG + name + "Earliest"), _date(value.earliest), graph))
         if value.latest:
-            quads.append(ox.Quad(s, _n(SKG + key + "Latest"), _date(value.latest), graph))
+            quads.append(ox.Quad(s, _n(SKG + name + "Latest"), _date(value.latest), graph))
+        quads.append(ox.Quad(s, _n(SKG + key + "AsWritten"), ox.Literal(value.text), graph))
+    for prop, targets in ((SKG + "sameReportAs", fact.same_as), (SKG + "distinctFrom", fact.distinct_from)):
+        quads.extend(ox.Quad(s, _n(prop), _n(t), graph) for t in targets)
     quads.append(ox.Quad(s, _n(PROV + "wasDerivedFrom"), _n(article.iri), graph))
     words, actor = fact.attribution
     for quote in fact.quotes:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .namespaces import RDF
+from .namespaces import RDF, SKG
 from .ontology import Ontology
 
 INFERRED_SUFFIX = "/inferred"
 _TYPE = ox.NamedNode(RDF + "type")
+_REPORT = ox.NamedNode(SKG + "Report")
 
 
 def inferred_graph(graph: str) -> str:
@@ -37,10 +38,15 @@ def infer(quads: list[ox.Quad], ontology: Ontology, graph: str) -> list[ox.Quad]
     asserted = {q.triple for q in quads}
     types: dict[ox.NamedNode | ox.BlankNode, set[str]] = {}
     triples: set[ox.Triple] = set()
+    # a report says what a fact's roles are, it does not play them: its roles entail nothing
+    # (the fact derived from it, in its facts graph, gets these inferences)
+    reports = {q.subject for q in quads if q.predicate == _TYPE and q.object == _REPORT}
     for q in quads:
         s, p, o = q.subject, q.predicate.value, q.object
         if q.predicate == _TYPE and isinstance(o, ox.NamedNode):
             types.setdefault(s, set()).add(o.value)
+            continue
+        if s in reports:
             continue
         for cls in ontology.domains.get(p, ()):
             types.setdefault(s, set()).add(cls)

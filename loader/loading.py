@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import schema
 from .factfile import CompiledFile, EntityIndex, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph
-from .namespaces import GRAPH, ONTOLOGY_GRAPH
+from .merge import Fact, Report, derive, facts_graph, reports_from_quads
+from .namespaces import GRAPH, ONTOLOGY_GRAPH, SCHEMA, SKG
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
 from .store import KnowledgeGraph
@@ -26,10 +28,29 @@ RDF_FORMATS = {
 
 
 @dataclass
+class Prepared:
+    """A validated batch: the files, and the facts of every identity key they touch, merged with the store."""
+
+    files: list[CompiledFile] = field(default_factory=list)
+    facts: dict[str, list[Fact]] = field(default_factory=dict)  # identity key -> its facts (none: all gone)
+
+    def graphs(self, ontology: Ontology) -> dict[str, list[ox.Quad]]:
+        """Every graph the batch writes: its files' graphs, the facts graphs it touches, their inferences."""
+        graphs = {item.graph: item.quads for item in self.files}
+        for key, facts in self.facts.items():
+            graphs[facts_graph(key)] = [q for fact in facts for q in fact.quads]
+        for graph in list(graphs):
+            graphs[inferred_graph(graph)] = infer(graphs[graph], ontology, graph)
+        graphs[ONTOLOGY_GRAPH] = ontology.quads
+        return graphs
+
+
+@dataclass
 class LoadReport:
     files: list[CompiledFile] = field(default_factory=list)
     triples_before: int = 0
     triples_after: int = 0
+    merged: dict[str, list[Fact]] = field(default_factory=dict)  # identity key -> its facts, as written
 
     @property
     def facts(self) -> int:
@@ -89,8 +110,9 @@ def _parse_rdf(path: Path, display: str) -> CompiledFile:
     return CompiledFile(path, graph, quads)
 
 
-def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None) -> list[CompiledFile]:
-    """Validate every file; return what to write, or raise InvalidInput with every problem."""
+def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None) -> Prepared:
+    """Validate every file and the facts they merge into; return what to write, or raise InvalidInput
+    with every problem."""
     ontology = ontology or load_ontology()
     files = expand(paths)
     if not files:
@@ -134,7 +156,107 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             problems += validate_compiled(item, entity_types, ontology.quads)
     if problems:
         raise InvalidInput(problems)
-    return compiled
+    prepared = Prepared(compiled, merge_facts(compiled, kg))
+    # the merged facts must keep the rules each report keeps alone (one start, one end, ...)
+    problems = _validate_merged(prepared, index, ontology)
+    if problems:
+        raise InvalidInput(problems)
+    describe_merges(prepared)
+    return prepared
+
+
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+# free text stays with each report (each article words it its own way); it is checked there
+_TEXT_KEYS = {spec.key for kind in schema.FACT_TYPES.values() for spec in kind.fields if spec.kind == "text"}
+
+
+def _validate_merged(prepared: Prepared, index: EntityIndex, ontology: Ontology) -> list[Problem]:
+    """The shapes, on the merged facts the batch touches: two articles together must not break a
+    rule that each keeps alone (one start, one end, one deploying state...)."""
+    from .shapes import validate_compiled
+
+    facts = [fact for facts in prepared.facts.values() for fact in facts]
+    if not facts:
+        return []
+    quads = [q for fact in facts for q in fact.quads]
+    graph = ox.NamedNode(GRAPH + "merged")
+    for fact in facts:  # name each fact in messages by its ids in the fact files
+        for report in fact.reports:
+            quads += [ox.Quad(ox.NamedNode(c), ox.NamedNode(SKG + "localId"), ox.Literal(report.local_id), graph)
+                      for c in report.citations]
+    context = {iri: entity.types for iri, entity in index.entities.items()}
+    context.update({r.article: {SKG + "Article"} for fact in facts for r in fact.reports})
+    context.update({c: {SKG + "Citation"} for fact in facts for r in fact.reports for c in r.citations})
+    problems = validate_compiled(CompiledFile(Path("merged facts"), graph.value, quads), context, ontology.quads)
+    return [p for p in problems if p.field not in _TEXT_KEYS]
+
+
+def merge_facts(compiled: list[CompiledFile], kg) -> dict[str, list[Fact]]:
+    """The facts of every identity key the batch touches: its new reports, those it replaces
+    (a reloaded article may drop a fact), and the store's other reports of the same keys."""
+    new = reports_from_quads(q for item in compiled for q in item.quads)
+    replaced = {item.graph for item in compiled}
+    keys = {r.key for r in new.values()} | _keys_in(kg, replaced)
+    reports: dict[str, list[Report]] = defaultdict(list)
+    for report in [*new.values(), *_stored_reports(kg, keys, replaced)]:
+        reports[report.key].append(report)
+    return {key: derive(key, reports.get(key, [])) for key in sorted(keys)}
+
+
+def _keys_in(kg, graphs: set[str]) -> set[str]:
+    if kg is None:
+        return set()
+    keys = set()
+    for graph in sorted(graphs):
+        rows = kg.query(f"SELECT DISTINCT ?k WHERE {{ GRAPH <{graph}> {{ ?r skg:identityKey ?k }} }}")
+        keys |= {row["k"].value for row in rows}
+    return keys
+
+
+KEYS_PER_QUERY = 200
+
+
+def _stored_reports(kg, keys: set[str], replaced: set[str]) -> list[Report]:
+    """The store's reports of these keys, outside the graphs being replaced, with their articles."""
+    if kg is None or not keys:
+        return []
+    quads: list[ox.Quad] = []
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        values = " ".join(f'"{k}"' for k in ordered[start:start + KEYS_PER_QUERY])
+        rows = kg.query(f"SELECT ?g ?r ?p ?o WHERE {{ VALUES ?k {{ {values} }} GRAPH ?g {{ ?r skg:identityKey ?k ; ?p ?o }} }}")
+        quads += [ox.Quad(row["r"], row["p"], row["o"], row["g"]) for row in rows if row["g"].value not in replaced]
+    articles = sorted({q.object.value for q in quads if q.predicate.value == PROV_DERIVED})
+    for start in range(0, len(articles), KEYS_PER_QUERY):
+        values = " ".join(f"<{a}>" for a in articles[start:start + KEYS_PER_QUERY])
+        rows = kg.query(
+            f"SELECT ?g ?a ?p ?o WHERE {{ VALUES ?a {{ {values} }} "
+            "VALUES ?p { schema:datePublished schema:publisher schema:sourceOrganization } GRAPH ?g { ?a ?p ?o } }")
+        quads += [ox.Quad(row["a"], row["p"], row["o"], row["g"]) for row in rows]
+    return list(reports_from_quads(quads).values())
+
+
+def describe_merges(prepared: Prepared) -> None:
+    """Say, for each report of the batch that joined others, what it merged with."""
+    fact_of = {r.iri: fact for facts in prepared.facts.values() for fact in facts for r in fact.reports}
+    for item in prepared.files:
+        item.merges = []
+        for iri, ident in item.reports.items():
+            fact = fact_of.get(iri)
+            if fact is None or len(fact.reports) == 1:
+                continue
+            others = [r for r in fact.reports if r.iri != iri]
+            here = sorted(r.local_id for r in others if r.graph == item.graph)
+            elsewhere = [r for r in others if r.graph != item.graph]
+            parts = []
+            if elsewhere:
+                articles = len({r.article for r in elsewhere})
+                parts.append(f"{len(elsewhere)} report(s) in {articles} other article(s)")
+            if here:
+                parts.append("fact(s) " + ", ".join(f"'{i}'" for i in here) + " of this file")
+            conflicts = [c for c in fact.conflicts if iri in (c.a.iri, c.b.iri)]
+            note = f"; disagrees on {', '.join(sorted({c.aspect for c in conflicts}))}" if conflicts else ""
+            item.merges.append(f"{ident}: same fact as {' and '.join(parts)}{note}")
 
 
 def _fact_files_kept(compiled: list[CompiledFile], kg: KnowledgeGraph | None) -> list[Problem]:
@@ -154,14 +276,11 @@ def _fact_files_kept(compiled: list[CompiledFile], kg: KnowledgeGraph | None) ->
 
 
 def load(paths: list[Path], kg: KnowledgeGraph) -> LoadReport:
-    """Validate, then replace each file's graph (and the ontology graph) in one transaction."""
+    """Validate, then replace each file's graph, the facts graphs it touches, their inferences and
+    the ontology graph, in one transaction."""
     ontology = load_ontology()
-    compiled = prepare(paths, kg, ontology)
-    report = LoadReport(compiled, triples_before=len(kg))
-    graphs = {item.graph: item.quads for item in compiled}
-    for item in compiled:  # the inferences of what changed, written in the same transaction
-        graphs[inferred_graph(item.graph)] = infer(item.quads, ontology, item.graph)
-    graphs[ONTOLOGY_GRAPH] = ontology.quads
-    kg.replace_graphs(graphs)
+    prepared = prepare(paths, kg, ontology)
+    report = LoadReport(prepared.files, triples_before=len(kg), merged=prepared.facts)
+    kg.replace_graphs(prepared.graphs(ontology))
     report.triples_after = len(kg)
     return report

@@ -5,12 +5,15 @@ from pathlib import Path
 BASE = "https://w3id.org/sahel-kg/"
 SKG = BASE + "ontology#"  # ontology terms
 SK = BASE + "entity/"  # named entities, readable slugs
-SKF = BASE + "fact/"  # facts, content-derived
-SKC = BASE + "citation/"  # one (fact, article, quote) link
+SKF = BASE + "fact/"  # facts: derived from all their reports, named by kind, identifying roles and time
+SKR = BASE + "report/"  # reports: one article's entry about a fact, report/<article>/<fact id>
+SKC = BASE + "citation/"  # one (report, article, quote) link
+SKX = BASE + "conflict/"  # a disagreement between two reports of one fact
 SKA = BASE + "article/"  # articles; an article's IRI also names the graph of its facts
 
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 GRAPH = BASE + "graph/"  # graphs of reference files and plain RDF files: graph/<file stem>
+FACTS_GRAPH = GRAPH + "facts/"  # the derived facts of one identity key: graph/facts/<key>
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -26,7 +29,9 @@ PREFIXES = {
     "skg": SKG,
     "sk": SK,
     "skf": SKF,
+    "skr": SKR,
     "skc": SKC,
+    "skx": SKX,
     "ska": SKA,
     "rdf": RDF,
     "rdfs": RDFS,

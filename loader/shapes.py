@@ -42,6 +42,7 @@ _CITATION = URIRef(SKG + "Citation")
 _ARTICLE = URIRef(SKG + "Article")
 _ENTITY_CLASSES = (URIRef(SKG + "Actor"), URIRef(SKG + "Place"))
 _CITES = URIRef(SKG + "citation")
+_REPORTED_TYPE = URIRef(SKG + "reportedType")
 _LOCAL_ID = URIRef(SKG + "localId")
 _SUBCLASS_OF, _LABEL, _XSD_STRING = str(RDFS.subClassOf), str(RDFS.label), str(XSD.string)
 
@@ -113,7 +114,11 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
         for quad in compiled.quads:
             s, p, o = _term(quad.subject), _term(quad.predicate), _term(quad.object)
             data.add((s, p, o))
-            if p == RDF.type:
+            if p == _REPORTED_TYPE:
+                # a report is checked as the kind of fact it reports: the kind's shapes are its shapes
+                data.add((s, RDF.type, o))
+                own_types[s].add(o)
+            elif p == RDF.type:
                 own_types[s].add(o)
             elif isinstance(quad.object, ox.NamedNode):
                 referenced.add(quad.object.value)

@@ -11,6 +11,8 @@ A fact file writes a time as one of:
     before 2024-03-26   strictly before that time; the literal itself is unknown
     after 2023-07       at or after that time; the literal itself is unknown
     ongoing             (ends only) still true when the article was published
+    planned 2024-08     (ends only) a plan: to end then; may be after publication
+    planned by 2024-09-15  (ends only) a deadline: to end on or before that day
 
 Bounds are inclusive days. For an end, the bound is the last day the situation still held.
 """
@@ -38,7 +40,8 @@ class TimeValue:
     datatype: str | None  # xsd:date, xsd:gYearMonth or xsd:gYear
     earliest: dt.date | None
     latest: dt.date | None
-    text: str  # the spec as written, part of a fact's identity
+    text: str  # the spec as written
+    planned: bool = False  # a plan or a deadline, not something that has happened
 
 
 def _parse_value(text: str) -> tuple[str, str, dt.date, dt.date]:
@@ -90,6 +93,17 @@ def parse_time(raw: object, *, published: dt.date, is_end: bool = False) -> Time
     if not isinstance(raw, str):
         raise TimeError(f"{raw!r} is not a time (expected e.g. 2024-03, 'mid 2024-03', 'before 2024')")
     text = " ".join(raw.split())
+    if text.startswith("planned "):
+        if not is_end:
+            raise TimeError("only an end can be planned ('planned 2024-08', 'planned by 2024-09-15')")
+        rest = text.removeprefix("planned ")
+        deadline = rest.startswith("by ")
+        plan = parse_time(rest.removeprefix("by "), published=published, is_end=False)
+        if plan.text == "ongoing" or plan.planned or plan.lexical is None:
+            raise TimeError(f"'{text}' is not a plan (expected 'planned 2024-08' or 'planned by 2024-09-15')")
+        if deadline:
+            return TimeValue(None, None, None, plan.latest, text, planned=True)
+        return TimeValue(plan.lexical, plan.datatype, plan.earliest, plan.latest, text, planned=True)
     if text == "ongoing":
         if not is_end:
             raise TimeError("'ongoing' can only be an end")
@@ -109,5 +123,6 @@ def parse_time(raw: object, *, published: dt.date, is_end: bool = False) -> Time
         if qualifier == "after":
             return TimeValue(None, None, earliest, None, text)
     raise TimeError(
-        f"'{text}' is not a time (expected YYYY[-MM[-DD]], optionally after early/mid/late/before/after, or 'ongoing')"
+        f"'{text}' is not a time (expected YYYY[-MM[-DD]], optionally after early/mid/late/before/after, "
+        "or 'ongoing', or 'planned [by] ...')"
     )
