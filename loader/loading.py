@@ -156,7 +156,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             problems += validate_compiled(item, entity_types, ontology.quads)
     if problems:
         raise InvalidInput(problems)
-    prepared = Prepared(compiled, merge_facts(compiled, kg))
+    prepared = Prepared(compiled, merge_facts(compiled, kg, _labeller(index)))
     # the merged facts must keep the rules each report keeps alone (one start, one end, ...)
     problems = _validate_merged(prepared, index, ontology)
     if problems:
@@ -191,7 +191,14 @@ def _validate_merged(prepared: Prepared, index: EntityIndex, ontology: Ontology)
     return [p for p in problems if p.field not in _TEXT_KEYS]
 
 
-def merge_facts(compiled: list[CompiledFile], kg) -> dict[str, list[Fact]]:
+def _labeller(index: EntityIndex):
+    def label(iri: str) -> str:
+        entity = index.entities.get(iri)
+        return entity.label if entity and entity.label else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return label
+
+
+def merge_facts(compiled: list[CompiledFile], kg, label=None) -> dict[str, list[Fact]]:
     """The facts of every identity key the batch touches: its new reports, those it replaces
     (a reloaded article may drop a fact), and the store's other reports of the same keys."""
     new = reports_from_quads(q for item in compiled for q in item.quads)
@@ -200,7 +207,8 @@ def merge_facts(compiled: list[CompiledFile], kg) -> dict[str, list[Fact]]:
     reports: dict[str, list[Report]] = defaultdict(list)
     for report in [*new.values(), *_stored_reports(kg, keys, replaced)]:
         reports[report.key].append(report)
-    return {key: derive(key, reports.get(key, [])) for key in sorted(keys)}
+    label = label or _labeller(EntityIndex())
+    return {key: derive(key, reports.get(key, []), label) for key in sorted(keys)}
 
 
 def _keys_in(kg, graphs: set[str]) -> set[str]:

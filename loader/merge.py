@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from . import schema
-from .namespaces import FACTS_GRAPH, PROV, RDF, SCHEMA, SKF, SKG, SKR, SKX, XSD
+from .namespaces import FACTS_GRAPH, PROV, RDF, RDFS, SCHEMA, SKF, SKG, SKR, SKX, XSD
 from .quantities import Strength
 
 EVENT_TOLERANCE_DAYS = 62  # "July" against "August": one coup, dates disputed; a year apart: two coups
@@ -409,8 +409,11 @@ class _Deriver:
         s_lo, s_lo_by, s_hi, s_hi_by = self._agreed("start")
         e_lo, e_lo_by, e_hi, e_hi_by = self._agreed("end")
         # seen active on a day: it had started by then
-        if e_lo and (s_hi is None or e_lo < s_hi):
-            s_hi, s_hi_by = e_lo, e_lo_by
+        seen = [(m.bounds("end").earliest, m.iri, m) for m in self.fact.reports if m.bounds("end").earliest]
+        if seen:
+            first_seen, _, first_by = min(seen)
+            if s_hi is None or first_seen < s_hi:
+                s_hi, s_hi_by = first_seen, first_by
         since = _span_words(s_lo, s_hi, self._stated("start", s_lo, s_hi))
         until_words = ""
         if s_lo and s_hi and s_lo > s_hi:
@@ -444,7 +447,7 @@ class _Deriver:
             self.add(SKG + "activeFrom", _day(s_hi))
         if active_until and (s_hi is None or active_until >= s_hi):
             self.add(SKG + "activeUntil", _day(active_until))
-        plan = self.planned_end() if e_hi is None or until_words.startswith("disputed") else None
+        plan = self.planned_end()  # shown even once it ended: when it was meant to end is part of the story
         if plan:
             until_words += f"; end planned {plan}"
         self.add(SKG + "since", _literal(since))
@@ -481,6 +484,13 @@ class _Deriver:
         for (da, ta, a), (db, tb, b) in _pairs_of([(d, t, m) for d, t, m in given]):
             if abs((da - db).days) <= TROOPS_WINDOW_DAYS and not a.strength().overlaps(b.strength()):
                 self.conflict("troops", a, f"{ta} ({da})", b, f"{tb} ({db})")
+
+    def label(self, label) -> None:
+        """A name for the fact, from its kind and identifying roles: 'MilitaryPresence: United States, Niger'."""
+        kind, first = self.fact.kind, self.fact.reports[0]
+        roles = [label(str(v.value)) for key in kind.identity
+                 for v in sorted(first.values.get(kind.field(key).prop, ()), key=str)]
+        self.add(RDFS + "label", _literal(f"{kind.name}: {', '.join(roles)}"))
 
     def conflicts(self) -> None:
         unique = {(c.aspect, c.a.iri, c.b.iri): c for c in self.fact.conflicts}
@@ -524,8 +534,12 @@ def _span_words(lo, hi, stated: Bounds | None, unknown: str = "unknown") -> str:
     return unknown
 
 
-def derive(key: str, reports: list[Report]) -> list[Fact]:
-    """The facts of one identity key, with their quads in its facts graph."""
+# who acts for whom, derived from facts of these kinds: (kind, the actor's field, the field of whom it acts for)
+STANDS_FOR = {"Rule": ("regime", "state"), "OfficeHolding": ("holder", "of")}
+
+
+def derive(key: str, reports: list[Report], label=lambda iri: iri.rsplit("/", 1)[-1]) -> list[Fact]:
+    """The facts of one identity key, with their quads in its facts graph; ``label`` names entities."""
     if not reports:
         return []
     graph = ox.NamedNode(facts_graph(key))
@@ -549,5 +563,11 @@ def derive(key: str, reports: list[Report]) -> list[Fact]:
             deriver.event_time()
         deriver.troops()
         deriver.conflicts()
+        deriver.label(label)
+        if kind.name in STANDS_FOR:
+            actor, whom = (kind.field(k).prop for k in STANDS_FOR[kind.name])
+            for a in sorted(members[0].values.get(actor, ()), key=str):
+                for w in sorted(members[0].values.get(whom, ()), key=str):
+                    fact.quads.append(ox.Quad(a, ox.NamedNode(SKG + "standsFor"), w, graph))
         facts.append(fact)
     return facts

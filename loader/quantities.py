@@ -10,7 +10,7 @@ A fact file writes a strength as one of:
     dozens, hundreds, a few hundred, several hundred, thousands, several thousand
 
 The words keep their vagueness in the graph (skg:troopsText) and get inclusive bounds
-(skg:troopsMin, skg:troopsMax), so that two reports can be compared: "several hundred" (200-900)
+(skg:troopsMin, skg:troopsMax), so that two reports can be compared: "several hundred" (200-800)
 and "about 1,000" (900-1,100) do not overlap, so they disagree.
 """
 
@@ -24,7 +24,7 @@ ABOUT = 0.1
 WORDS = {
     "dozens": (24, 99),
     "a few hundred": (200, 500),
-    "several hundred": (200, 900),
+    "several hundred": (200, 800),
     "hundreds": (200, 999),
     "several thousand": (2000, 9000),
     "thousands": (2000, 9999),
