@@ -10,7 +10,7 @@ export SAHELKG_STORE := $(STORE)
 SYSTEM_PACKAGES := rapper:raptor2-utils java:default-jre-headless chromium:chromium \
 	chromedriver:chromium-driver virtuoso-t:virtuoso-opensource isql-vt:virtuoso-opensource
 
-.PHONY: demo test lint clean system-packages
+.PHONY: demo test bench lint clean system-packages
 
 $(BIN)/sahelkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: $(BIN)/sahelkg
 ## Run the test suite (installs the Debian packages it needs when they are missing; needs root for that).
 test: $(BIN)/sahelkg system-packages
 	$(BIN)/python -m pytest
+
+## Benchmark: corpora of 100 and 1,000 generated articles, each loaded into a fresh store; load time, memory, and the
+## time of every named query (bench/run.py --help for sizes and repeats).
+bench: $(BIN)/sahelkg
+	$(BIN)/python bench/run.py --sizes 100,1000
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \

@@ -229,6 +229,8 @@ _PREFIXES = {
 
 
 def _name(node) -> str:
+    if isinstance(node, tuple):  # a union of classes
+        return " or ".join(_name(n) for n in node)
     if isinstance(node, Literal):
         dt = f"^^{_name(node.datatype)}" if node.datatype else (f"@{node.language}" if node.language else "")
         return f'"{node}"{dt}'
@@ -271,12 +273,14 @@ class _Schema:
         for s, o in g.subject_objects(OWL.inverseOf):
             self.inverse[s].add(o)
             self.inverse[o].add(s)
+        # a domain or range that is a union of named classes (skg:Situation or skg:Report) is kept
+        # as a tuple of its members: which one applies depends on what else the individual is
         self.domains: dict = defaultdict(set)
         for s, o in g.subject_objects(RDFS.domain):
-            self.domains[s].add(o)
+            self.domains[s].add(self._union(g, o))
         self.ranges: dict = defaultdict(set)
         for s, o in g.subject_objects(RDFS.range):
-            self.ranges[s].add(o)
+            self.ranges[s].add(self._union(g, o))
 
         self.object_props = set(g.subjects(RDF.type, OWL.ObjectProperty))
         self.data_props = set(g.subjects(RDF.type, OWL.DatatypeProperty))
@@ -309,6 +313,18 @@ class _Schema:
             self.different.append((set(members), "owl:AllDifferent(" + " ".join(_name(m) for m in members) + ")"))
         for a, b in g.subject_objects(OWL.differentFrom):
             self.different.append(({a, b}, f"{_name(a)} owl:differentFrom {_name(b)}"))
+
+    @staticmethod
+    def _union(g: rdflib.Graph, node):
+        members = _rdf_list(g, g.value(node, OWL.unionOf)) if isinstance(node, BNode) else []
+        return tuple(members) if members and all(isinstance(m, URIRef) for m in members) else node
+
+    def disjoint_with(self, classes: set, cls) -> bool:
+        """Whether a member of all of ``classes`` cannot be a ``cls``."""
+        theirs = {a for c in classes for a, _ in self.superclasses(c)}
+        mine = {a for a, _ in self.superclasses(cls)}
+        return any(a != b for members, _ in self.disjoint
+                   for a in theirs & set(members) for b in mine & set(members))
 
     def superclasses(self, cls) -> list:
         """cls and its named ancestors, each with the chain that leads to it."""
@@ -410,8 +426,12 @@ def _explain(g: rdflib.Graph, already_reported: set) -> list[str]:
     # individual -> class -> why the individual belongs to it
     member_of: dict = defaultdict(dict)
 
+    unions: list = []  # (individual, union members, why): resolved once the named classes are known
+
     def add(ind, cls, why):
-        if isinstance(cls, URIRef):
+        if isinstance(cls, tuple):
+            unions.append((ind, cls, why))
+        elif isinstance(cls, URIRef):
             member_of[find(ind)].setdefault(cls, why)
 
     declared = schema.classes | schema.object_props | schema.data_props | schema.annotation_props
@@ -446,6 +466,17 @@ def _explain(g: rdflib.Graph, already_reported: set) -> list[str]:
                     for rng in schema.ranges.get(inv, ()):
                         why = f"subject of {_name(p)}, the inverse of {_name(inv)} whose range is {_name(rng)}"
                         add(s, rng, why)
+
+    for ind, members, why in unions:
+        # of "X or Y", the one member the individual can still be is what it must be
+        known = set(member_of[find(ind)])
+        possible = [m for m in members if not schema.disjoint_with(known, m)]
+        if len(possible) == 1:
+            ruled_out = " or ".join(_name(m) for m in members if m != possible[0])
+            add(ind, possible[0], f"{why}, and it cannot be {ruled_out}")
+        elif not possible:  # it can be none of them: each one clashes, and says why
+            for member in members:
+                add(ind, member, why)
 
     for ind, direct in sorted(member_of.items(), key=lambda kv: str(kv[0])):
         label = _name(ind)

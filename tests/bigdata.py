@@ -1,8 +1,9 @@
 """A large synthetic load, and helpers, for the crash-safety and concurrency tests.
 
 The load is a copy of the seed article under a new file name (so it is a new article and a new
-named graph) with a fact file of many distinct facts: each is a US military presence in Niger with
-its own troop strength, so each fact has its own content, hence its own node and citation. Every
+named graph) with a fact file of many distinct facts: each is a military presence in Niger of its
+own synthetic state, with its own troop strength, so each is a fact of its own with its own
+report and citation. Every
 quote is a verbatim sentence of the seed article, so every fact is valid.
 
 The 'before' state is the seed data (data/) loaded by the real CLI; the 'after' state is the seed
@@ -45,12 +46,16 @@ def make_big_load(directory: Path, facts: int = BIG_FACTS) -> Path:
     article = articles / f"{BIG_ARTICLE}.md"
     shutil.copyfile(DATA / "articles" / f"{SEED_ARTICLE}.md", article)
     assert QUOTE in article.read_text(encoding="utf-8"), "the seed article no longer has the quoted sentence"
-    lines = [f"article: ../articles/{BIG_ARTICLE}.md", "", "facts:"]
+    # each presence is deployed by its own (synthetic) state, so each is a fact of its own
+    lines = [f"article: ../articles/{BIG_ARTICLE}.md", "", "entities:"]
+    for number in range(1, facts + 1):
+        lines += [f"  - id: synthetic-state-{number}", "    type: State", f"    label: Synthetic state {number}"]
+    lines += ["", "facts:"]
     for number in range(1, facts + 1):
         lines += [
             f"  - id: us-presence-{number}",
             "    type: MilitaryPresence",
-            "    deploying_state: United States",
+            f"    deploying_state: synthetic-state-{number}",
             "    host_state: Niger",
             f"    troops: {number}" if number % 2 else f"    troops:\n      about: {number}",
             "    start: before 2024-03-26",

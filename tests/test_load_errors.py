@@ -45,6 +45,8 @@ Q_THANKS = ("General Tiani, who has led Niger since the July coup, thanked Putin
 REAL_QUOTES = [Q_MOSCOW, Q_DECEMBER, Q_US_TROOPS, Q_ECOWAS, Q_THANKS]
 
 SUMMARY = "1 problem(s); nothing was written."
+TROOP_FORMS = ("(expected a number, {about: N}, {between: [LOW, HIGH]}, {at_least: N}, {at_most: N} or one of: "
+               "dozens, a few hundred, several hundred, hundreds, several thousand, thousands)")
 
 
 def q(text: str) -> str:
@@ -287,8 +289,8 @@ CASES = [
           "did you mean 'description'? [unknown-field]"]),
     Case("unknown-field-allowed-list", "field.yaml", visit(extra="colour: red\n"),
          ["{file}:10: fact 'visit', field 'colour': unknown field 'colour' for a DiplomaticContact (allowed: "
-          "according_to, actor, counterpart, date, description, id, kind, leader, outcome, outcome_with, place, "
-          "purpose, quote, topics, type) [unknown-field]"]),
+          "according_to, actor, counterpart, date, description, distinct_from, id, kind, leader, outcome, outcome_with, "
+          "place, purpose, quote, same_as, topics, type) [unknown-field]"]),
     Case("bad-vocabulary-value", "telegram.yaml", visit(kind="Telegram"),
          ["{file}:5: fact 'visit', field 'kind': 'Telegram' is not a ContactKind (expected one of: Meeting, "
           "PhoneCall, Summit, Visit) [unknown-value]"]),
@@ -298,11 +300,11 @@ CASES = [
     Case("zero-troops", "troops.yaml", presence(troops="0"),
          ["{file}:10: fact 'presence', field 'troops': troop strength 0 is not a positive whole number [troops]"]),
     Case("non-numeric-troops", "troops.yaml", presence(troops="about a thousand"),
-         ["{file}:10: fact 'presence', field 'troops': troop strength 'about a thousand' is not a positive whole "
-          "number [troops]"]),
+         ["{file}:10: fact 'presence', field 'troops': troop strength 'about a thousand' is not understood "
+          f"{TROOP_FORMS} [troops]"]),
     Case("troops-with-thousands-separator", "troops.yaml", presence(troops='"1,000"'),
-         ["{file}:10: fact 'presence', field 'troops': troop strength '1,000' is not a positive whole number "
-          "[troops]"]),
+         ["{file}:10: fact 'presence', field 'troops': troop strength '1,000' is not understood "
+          f"{TROOP_FORMS} [troops]"]),
     Case("fractional-troops", "troops.yaml", presence(troops="999.5"),
          ["{file}:10: fact 'presence', field 'troops': troop strength 999.5 is not a positive whole number "
           "[troops]"]),
@@ -656,7 +658,7 @@ def test_start_after_publication_is_rejected(start, tmp_path, store, seed_dump):
 
 
 def _stored_times(store: Path, kind: str, key: str) -> dict[str, str]:
-    """The time quads (skg:KEY, KEYEarliest, KEYLatest) of the one fact of type KIND in the article's graph."""
+    """The time quads (skg:KEY, KEYEarliest, KEYLatest) of the one report of a KIND in the article's graph."""
     try:
         db = ox.Store.read_only(str(store))
     except OSError:
@@ -666,7 +668,7 @@ def _stored_times(store: Path, kind: str, key: str) -> dict[str, str]:
         rows = list(db.query(f"""
             PREFIX skg: <https://w3id.org/sahel-kg/ontology#>
             SELECT ?f ?p ?o WHERE {{
-              GRAPH <https://w3id.org/sahel-kg/article/{SLUG}> {{ ?f a skg:{kind} ; ?p ?o }}
+              GRAPH <https://w3id.org/sahel-kg/article/{SLUG}> {{ ?f skg:reportedType skg:{kind} ; ?p ?o }}
               FILTER(?p IN (skg:{key}, skg:{key}Earliest, skg:{key}Latest))
             }}"""))
     finally:

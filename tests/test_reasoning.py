@@ -9,10 +9,11 @@ import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 
+from loader.ontology import ontology_files
 from loader.reasoning import JavaMissing, check_consistency
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-ONTOLOGY_FILES = [ONTOLOGY_DIR / "core.ttl", ONTOLOGY_DIR / "vocabularies.ttl"]
+ONTOLOGY_FILES = ontology_files()  # every file of the ontology, shapes aside
 SKG = Namespace("https://w3id.org/sahel-kg/ontology#")
 
 PREFIXES = """

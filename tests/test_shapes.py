@@ -34,7 +34,7 @@ Q_DECEMBER = "A Russian delegation also visited Niger last December."
 
 @pytest.fixture(scope="module")
 def seed() -> list[CompiledFile]:
-    return prepare([DATA_DIR], None)
+    return prepare([DATA_DIR], None).files
 
 
 @pytest.fixture(scope="module")
