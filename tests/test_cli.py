@@ -50,7 +50,7 @@ def test_query_csv(store):
                  "--store", store)
     assert result.stdout.splitlines()[1].startswith(
         "https://w3id.org/sahel-kg/entity/mali,https://w3id.org/sahel-kg/entity/ecowas,2024-03-26,Mali,"
-        "Economic Community of West African States,withdrawal announced,2024-01,not before 2024-03-26,yes,")
+        "Economic Community of West African States,withdrawal announced,2024-01,ongoing on 2024-03-26,yes,1,")
 
 
 def test_unknown_name_suggests_near_matches(store):

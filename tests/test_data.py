@@ -11,7 +11,8 @@ ARTICLES = {a.iri: a for a in (read_article(p) for p in sorted((DATA_DIR / "arti
 
 
 def test_every_quote_is_in_its_article_file(seed):
-    rows = list(seed.query("SELECT ?quote ?article WHERE { ?c a skg:Citation ; skg:quote ?quote ; skg:cites ?article }"))
+    rows = list(seed.query("SELECT ?quote ?article WHERE { GRAPH ?g { ?c a skg:Citation ; skg:quote ?quote ; "
+                           "skg:cites ?article } }"))
     assert len(rows) == 36
     for row in rows:
         article = ARTICLES[row["article"].value]  # the article is a file in data/articles
@@ -21,8 +22,15 @@ def test_every_quote_is_in_its_article_file(seed):
 def test_every_fact_has_a_source_and_a_quote(seed):
     unsourced = list(seed.query(
         "SELECT ?fact WHERE { ?fact a/rdfs:subClassOf* skg:Fact . "
-        "FILTER NOT EXISTS { ?fact prov:wasDerivedFrom ?a ; skg:citation/skg:quote ?q } }"))
+        "FILTER NOT EXISTS { ?fact prov:wasDerivedFrom ?a ; skg:citation/skg:quote ?q ; "
+        "skg:report/skg:citation/skg:quote ?q } }"))
     assert unsourced == []
+
+
+def test_every_report_is_of_one_fact(seed):
+    reports = {r["r"].value for r in seed.query("SELECT ?r WHERE { ?r a skg:Report }")}
+    facts_of = [(r["r"].value, r["f"].value) for r in seed.query("SELECT ?r ?f WHERE { ?f skg:report ?r }")]
+    assert len(reports) == 27 and sorted(r for r, _ in facts_of) == sorted(reports)
 
 
 def test_every_reference_entity_is_labelled_and_linked_to_wikidata(seed):
@@ -38,7 +46,8 @@ def test_every_reference_entity_is_labelled_and_linked_to_wikidata(seed):
 EXPECTED_FACTS = {
     "Tiani heads the junta CNSP as its president since the July 2023 coup":
         "?r a skg:Rule ; skg:regime sk:cnsp ; skg:state sk:niger ; skg:leader sk:abdourahamane-tiani ; "
-        "skg:start '2023-07'^^xsd:gYearMonth ; skg:cameToPowerBy ?c . sk:cnsp a skg:MilitaryJunta . "
+        "skg:start '2023-07'^^xsd:gYearMonth ; skg:report/skg:cameToPowerBy ?cr . ?c skg:report ?cr . "
+        "sk:cnsp a skg:MilitaryJunta . "
         "?h a skg:OfficeHolding ; skg:holder sk:abdourahamane-tiani ; skg:office skg:President ; skg:officeOf sk:cnsp .",
     "the coup ousted the elected president Bazoum":
         "?c a skg:Coup ; skg:state sk:niger ; skg:ousted sk:mohamed-bazoum ; skg:newRegime sk:cnsp ; "
@@ -46,15 +55,15 @@ EXPECTED_FACTS = {
     "the Tiani-Putin phone call of 2024-03-26, per the Nigerien communique":
         "?f a skg:DiplomaticContact ; skg:contactKind skg:PhoneCall ; skg:actor sk:abdourahamane-tiani ; "
         "skg:counterpart sk:vladimir-putin ; skg:date '2024-03-26'^^xsd:date ; "
-        "skg:topic 'strengthening security cooperation to face current threats', "
+        "skg:report/skg:topic 'strengthening security cooperation to face current threats', "
         "'projects for multi-sector and global strategic cooperation' ; skg:citation/skg:attributedTo sk:niger .",
     "Tiani thanked Putin for Russia's support":
         "?f a skg:Statement ; skg:statementKind skg:Gratitude ; skg:actor sk:abdourahamane-tiani ; "
         "skg:addressee sk:vladimir-putin .",
     "Niger and Russia agreed in January 2024 to strengthen military ties during Zeine's Moscow visit":
         "?f a skg:CooperationChange ; skg:changeKind skg:CommitmentToStrengthen ; skg:actor sk:niger, sk:russia ; "
-        "skg:domain skg:MilitaryDomain ; skg:date '2024-01'^^xsd:gYearMonth ; skg:occasion ?v . "
-        "?v a skg:DiplomaticContact ; skg:leader sk:ali-lamine-zeine ; skg:place sk:moscow . "
+        "skg:domain skg:MilitaryDomain ; skg:date '2024-01'^^xsd:gYearMonth ; skg:report/skg:occasion ?vr . "
+        "?v skg:report ?vr ; a skg:DiplomaticContact ; skg:leader sk:ali-lamine-zeine ; skg:place sk:moscow . "
         "?pm skg:holder sk:ali-lamine-zeine ; skg:office skg:PrimeMinister ; skg:officeOf sk:niger .",
     "Putin is Russia's president":
         "?f a skg:OfficeHolding ; skg:holder sk:vladimir-putin ; skg:office skg:President ; skg:officeOf sk:russia .",
@@ -66,7 +75,8 @@ EXPECTED_FACTS = {
         "?f a skg:DiplomaticContact ; skg:actor sk:russia ; skg:counterpart sk:niger ; skg:date '2023-12'^^xsd:gYearMonth .",
     "the United States stations some 1,000 troops in Niger":
         "?f a skg:MilitaryPresence ; skg:deployingState sk:united-states ; skg:hostState sk:niger ; "
-        "skg:troopStrength 1000 ; skg:approximate true ; skg:endEarliest '2024-03-26'^^xsd:date .",
+        "skg:report [ skg:troopStrength 1000 ; skg:approximate true ; skg:troopsText 'about 1000' ; "
+        "skg:troopsMin 900 ; skg:troopsMax 1100 ] ; skg:endEarliest '2024-03-26'^^xsd:date .",
     "movements limited since the coup; Washington curbed assistance to the government":
         "?m a skg:CooperationChange ; skg:changeKind skg:Curb ; skg:counterpart sk:united-states ; "
         "skg:dateEarliest '2023-07-01'^^xsd:date . "

@@ -45,7 +45,8 @@ Q_THANKS = ("General Tiani, who has led Niger since the July coup, thanked Putin
 REAL_QUOTES = [Q_MOSCOW, Q_DECEMBER, Q_US_TROOPS, Q_ECOWAS, Q_THANKS]
 
 SUMMARY = "1 problem(s); nothing was written."
-TROOP_FORMS = ("(expected a number, {about: N}, {between: [LOW, HIGH]}, {at_least: N}, {at_most: N} or one of: "
+# braces doubled: the expected lines are format()ted with the file name
+TROOP_FORMS = ("(expected a number, {{about: N}}, {{between: [LOW, HIGH]}}, {{at_least: N}}, {{at_most: N}} or one of: "
                "dozens, a few hundred, several hundred, hundreds, several thousand, thousands)")
 
 
