@@ -20,9 +20,10 @@ from . import export as exporting
 from .inference import is_inferred
 from .loading import known_entities, prepare
 from .loading import load as load_files
+from .loading import remove as remove_articles
 from .namespaces import PREFIXES, SKA
 from .problems import InvalidInput
-from .queries import QueryError, bind, find_query, is_update, named_queries
+from .queries import QueryError, ask, bind, find_query, is_update, named_queries
 from .remote import RemoteGraph
 from .stats import graph_stats
 from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError, store_path
@@ -164,6 +165,31 @@ def load(
     out.print(f"facts touched: {len(facts)}, with {conflicts} conflict(s) between reports"
               + (" (sahelkg conflicts lists them)" if conflicts else ""), highlight=False)
     where = "store" if isinstance(kg, KnowledgeGraph) else "endpoint"
+    out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
+
+
+@app.command()
+@graph_options
+def remove(
+    articles: Annotated[list[str], typer.Argument(help="Articles to take out: their file name, slug or IRI.")],
+    *,
+    target: Target,
+) -> None:
+    """Take articles out of the graph, in one transaction; the facts they reported are recomputed
+    from the reports of the other articles (a fact no other article reports goes).
+
+    Example: sahelkg remove 2024-03-26-channelstv-niger-putin-security-cooperation
+    """
+    kg = _open(target)
+    try:
+        report = remove_articles(articles, kg)
+    except InvalidInput as error:
+        _report_problems(error.problems, "text")
+        raise typer.Exit(1) from None
+    facts = sum(len(facts) for facts in report.merged.values())
+    where = "store" if isinstance(kg, KnowledgeGraph) else "endpoint"
+    out.print(f"removed {len(articles)} article(s); {facts} fact(s) they reported remain, from other articles",
+              highlight=False)
     out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
 
 
@@ -363,6 +389,36 @@ def export_graph(
         err.print(f"wrote {output} ({len(data)} bytes)", highlight=False)
     else:
         sys.stdout.buffer.write(data)
+
+
+@app.command()
+@graph_options
+def conflicts(
+    entity: Annotated[str | None, typer.Option("--entity", help="Only facts that involve this entity.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    *,
+    target: Target,
+) -> None:
+    """List the disagreements between reports of the same fact, each with both quotes and both articles.
+
+    Nothing is resolved: both reports stay in the graph, and as-of answers mark the fact as disputed.
+
+    Example: sahelkg conflicts --entity Niger
+    """
+    kg = _open(target, read_only=True)
+    try:
+        rows = ask(kg, "conflicts", {"entity": entity} if entity else {})
+    except QueryError as error:
+        _fail(str(error).replace("--param entity", "--entity"), 2)
+    if fmt == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        out.print(f"{row['name']}: the reports disagree on {row['aspect']}", style="bold", highlight=False)
+        for side in ("A", "B"):
+            out.print(f"  {row['value' + side]}, says “{row['article' + side]}”:", highlight=False, markup=False)
+            out.print(f"    {row['quote' + side]}", highlight=False, markup=False)
+    out.print(f"{len(rows)} conflict(s)", highlight=False)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from . import schema
 from .factfile import CompiledFile, EntityIndex, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph
 from .merge import Fact, Report, derive, facts_graph, reports_from_quads
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, SCHEMA, SKG
+from .namespaces import GRAPH, ONTOLOGY_GRAPH, SKA, SKG
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
 from .store import KnowledgeGraph
@@ -198,11 +198,11 @@ def _labeller(index: EntityIndex):
     return label
 
 
-def merge_facts(compiled: list[CompiledFile], kg, label=None) -> dict[str, list[Fact]]:
-    """The facts of every identity key the batch touches: its new reports, those it replaces
-    (a reloaded article may drop a fact), and the store's other reports of the same keys."""
+def merge_facts(compiled: list[CompiledFile], kg, label=None, removed: set[str] = frozenset()) -> dict[str, list[Fact]]:
+    """The facts of every identity key the batch touches: its new reports, those it replaces or
+    removes (a reloaded article may drop a fact), and the store's other reports of the same keys."""
     new = reports_from_quads(q for item in compiled for q in item.quads)
-    replaced = {item.graph for item in compiled}
+    replaced = {item.graph for item in compiled} | set(removed)
     keys = {r.key for r in new.values()} | _keys_in(kg, replaced)
     reports: dict[str, list[Report]] = defaultdict(list)
     for report in [*new.values(), *_stored_reports(kg, keys, replaced)]:
@@ -281,6 +281,30 @@ def _fact_files_kept(compiled: list[CompiledFile], kg: KnowledgeGraph | None) ->
                                         f"'{row['file'].value}'; loading '{item.path.name}' would replace them. "
                                         "Put all of an article's facts in one fact file."))
     return problems
+
+
+def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
+    """Take articles out of the graph (by file name, slug or IRI) and recompute the facts they reported,
+    in one transaction; the facts other articles also report stay, with those reports only."""
+    known = set(kg.named_graphs())
+    graphs, problems = [], []
+    for name in articles:
+        iri = name if name.startswith(("http://", "https://")) else SKA + Path(name).stem
+        if iri not in known or not iri.startswith(SKA):
+            problems.append(Problem(name, "no-such-article", f"no article <{iri}> in the graph"))
+        graphs.append(iri)
+    if problems:
+        raise InvalidInput(problems)
+    ontology = load_ontology()
+    prepared = Prepared([], merge_facts([], kg, _labeller(known_entities(kg)), removed=set(graphs)))
+    writes = prepared.graphs(ontology)
+    for graph in graphs:
+        writes[graph] = []
+        writes[inferred_graph(graph)] = []
+    report = LoadReport([], triples_before=len(kg), merged=prepared.facts)
+    kg.replace_graphs(writes)
+    report.triples_after = len(kg)
+    return report
 
 
 def load(paths: list[Path], kg: KnowledgeGraph) -> LoadReport:

@@ -396,7 +396,7 @@ class _Deriver:
         if lo and hi and lo > hi:
             a, b = lo_by.bounds("date"), hi_by.bounds("date")
             self.conflict("date", lo_by, a.written or "", hi_by, b.written or "")
-            when = f"disputed: {_either(a.written, b.written)}"
+            when = f"disputed: {_either(b.written, a.written)}"  # in date order: b ends before a begins
             lo, hi = hi, lo  # the hull of the two: the event happened somewhere in there
             self.time_bounds("date", lo, hi)
         else:
@@ -419,7 +419,7 @@ class _Deriver:
         if s_lo and s_hi and s_lo > s_hi:
             self.conflict("start", s_lo_by, s_lo_by.bounds("start").written or "", s_hi_by,
                           s_hi_by.bounds("start").written or f"ongoing on {s_hi}", disputed=(s_hi, s_lo - _DAY))
-            since = f"disputed: {_either(s_lo_by.bounds('start').written, s_hi_by.bounds('start').written)}"
+            since = f"disputed: {_either(s_hi_by.bounds('start').written, s_lo_by.bounds('start').written)}"
             s_lo, s_hi = s_hi, s_lo
         active_until = e_lo
         if e_lo and e_hi and e_lo > e_hi:

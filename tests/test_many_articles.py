@@ -1,0 +1,299 @@
+"""Many articles, one graph: the seed article plus the development set of test texts (tests/devset/).
+
+Reports of one real-world situation or event merge into one fact, whatever order the articles are
+loaded in; its time comes from every report; a syndicated story counts as one source; the planted
+disagreements are listed and marked in as-of answers. tests/devset/README.md gives the scenarios.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loader.cli import app
+from loader.export import export
+from loader.loading import load, remove
+from loader.namespaces import DATA_DIR
+from loader.queries import ask
+from loader.store import KnowledgeGraph
+
+DEVSET = Path(__file__).resolve().parent / "devset"
+ENTITIES = DEVSET / "devset-entities.yaml"
+ARTICLES = sorted((DEVSET / "facts").glob("*.yaml"))
+SEED = DATA_DIR / "facts" / "2024-03-26-channelstv-niger-putin-security-cooperation.yaml"
+REFERENCE = DATA_DIR / "reference.yaml"
+US_IN_NIGER = ("SELECT ?f WHERE { ?f skg:factType skg:MilitaryPresence ; skg:deployingState sk:united-states ; "
+               "skg:hostState sk:niger }")
+
+
+def dump(kg: KnowledgeGraph) -> bytes:
+    """Every quad, inferences included, as the export writes them (blank nodes canonically labelled)."""
+    return export(kg.quads(), "nquads")
+
+
+def build(path: Path, *batches: list[Path]) -> KnowledgeGraph:
+    """A store loaded batch after batch (each batch one load, as a user would run them)."""
+    kg = KnowledgeGraph(path)
+    for batch in batches:
+        load(batch, kg)
+    return kg
+
+
+@pytest.fixture(scope="module")
+def devset(tmp_path_factory):
+    """The seed data and the whole devset, loaded as one batch."""
+    kg = build(tmp_path_factory.mktemp("devset") / "store", [REFERENCE, ENTITIES, SEED, *ARTICLES])
+    yield kg
+    kg.close()
+
+
+def counts(kg, fact: str) -> tuple[int, int, int]:
+    row = next(iter(kg.query(f"SELECT ?r ?a ?s WHERE {{ <{fact}> skg:reportCount ?r ; skg:articleCount ?a ; "
+                             "skg:sourceCount ?s }")))
+    return int(row["r"].value), int(row["a"].value), int(row["s"].value)
+
+
+def status(kg, as_of: str, deploying: str, host: str = "Niger") -> dict:
+    rows = [r for r in ask(kg, "foreign-presences", {"host": host}, as_of) if r["deployingState"] == deploying]
+    assert len(rows) <= 1, rows
+    return rows[0] if rows else {"status": "not yet"}
+
+
+# --- one node per real situation or event -----------------------------------------------------------
+
+
+def test_one_node_per_real_presence(devset):
+    (row,) = list(devset.query(US_IN_NIGER))
+    # six articles report it; Sahel Wire twice and two Reuters stories (two publishers): four sources
+    assert counts(devset, row["f"].value) == (6, 6, 4)
+    presences = {(r["deployingState"], r["sources"]) for r in ask(devset, "foreign-presences", {"host": "Niger"},
+                                                                    "2024-04-01")}
+    assert presences == {("United States", "4"), ("France", "3")}
+
+
+def test_the_seed_and_the_devset_make_46_facts_from_62_reports(devset):
+    row = next(iter(devset.query("SELECT (COUNT(DISTINCT ?f) AS ?facts) (COUNT(DISTINCT ?r) AS ?reports) "
+                                 "WHERE { ?f skg:report ?r }")))
+    assert (int(row["facts"].value), int(row["reports"].value)) == (46, 62)
+
+
+def test_who_rules_niger_is_one_row_however_many_articles_report_it(devset):
+    rows = ask(devset, "who-rules", {"state": "Niger"})
+    assert [(r["regimeName"], r["since"], r["until"], r["sources"]) for r in rows] == [
+        ("National Council for the Safeguarding of the Fatherland", "2023-07", "still in power on 2024-07-08", "2")]
+    # the coup behind it is dated July by one article and August by another: kept, and flagged
+    assert rows[0]["coupDate"] == "disputed: 2023-07 or 2023-08"
+
+
+def test_two_coups_a_year_apart_stay_two_facts_behind_one_regime(devset):
+    coups = ask(devset, "timeline", {"entity": "Mali"})
+    assert [(r["when"], r["type"]) for r in coups if r["type"] == "coup"] == [
+        ("2020-08-18", "coup"), ("2021-05-24", "coup")]
+    (rule,) = ask(devset, "who-rules", {"state": "Mali"})
+    assert (rule["leaderName"], rule["coupDate"], rule["ousted"]) == (
+        "Assimi Goïta", "2020-08-18; 2021-05-24", "Ibrahim Boubacar Keïta; Bah Ndaw")
+
+
+def test_distinct_from_keeps_two_handovers_apart(devset):
+    rows = [r for r in ask(devset, "partners", {"state": "Niger"}) if r["what"] == "withdrawal"]
+    assert [(r["when"], r["partner"]) for r in rows] == [
+        ("2023-12-22", "France"), ("2024-07-07", "United States"), ("2024-08-05", "United States")]
+    assert not [c for c in ask(devset, "conflicts") if "Withdrawal" in c["name"]]
+
+
+# --- time from every report -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    ("2023-06-01", "possibly active"),  # no start is known before the first "still there" (2023-09-14)
+    ("2023-09-14", "active"),
+    ("2024-01-15", "active"),  # between two articles' observations: neither alone says so
+    ("2024-07-08", "active"),
+    ("2024-08-05", "active"),  # the day the withdrawal was completed
+    ("2024-08-06", "ended"),
+    ("2024-09-01", "ended"),
+])
+def test_the_us_presence_is_active_between_its_observations_and_ended_after_its_withdrawal(devset, as_of, expected):
+    row = status(devset, as_of, "United States")
+    assert row["status"] == expected
+    assert row["until"] == "ended 2024-08-05; end planned by 2024-09-15"
+    assert row["troops"] == "about 1100 (2023-09-14); about 1000 (2024-03-26); a few hundred (2024-04-12)"
+
+
+def test_a_planned_end_is_shown_as_planned_not_taken_as_done(tmp_path):
+    agreed = DEVSET / "facts" / "2024-05-20-lagoseveningpost-us-niger-agree-troop-withdrawal.yaml"
+    kg = build(tmp_path / "store", [REFERENCE, ENTITIES, SEED, agreed])
+    after_the_deadline = status(kg, "2024-10-01", "United States")
+    assert (after_the_deadline["status"], after_the_deadline["until"]) == (
+        "possibly active", "ongoing on 2024-03-26; end planned by 2024-09-15")
+    kg.close()
+
+
+def test_a_sharper_end_from_another_article_decides_the_day(devset, seed):
+    # the seed alone: ended "before 2024-03-26", so 2024-01-01 cannot be decided
+    assert status(seed, "2024-01-01", "France")["status"] == "possibly active"
+    row = status(devset, "2024-01-01", "France")
+    assert (row["status"], row["since"], row["until"], row["sources"]) == ("ended", "by 2023-09-14", "ended 2023-12-22", "3")
+
+
+# --- corroboration and disagreement -----------------------------------------------------------------
+
+
+def test_a_story_carried_by_two_publishers_from_one_agency_is_one_source(devset):
+    rows = [r for r in ask(devset, "corroboration", {"entity": "Wagner Group"})]
+    assert [(r["type"], r["reports"], r["articles"], r["sources"]) for r in rows] == [
+        ("announcement", "2", "2", "1"), ("military presence", "2", "2", "1")]
+
+
+def test_single_source_facts_are_listed_too(devset):
+    rows = ask(devset, "corroboration")
+    assert len(rows) == 46
+    assert rows[0]["sources"] == "1" and rows[-1]["sources"] == "4"
+
+
+def test_the_planted_disagreements_are_listed(devset):
+    rows = ask(devset, "conflicts")
+    assert [(r["name"], r["aspect"], r["valueA"], r["valueB"]) for r in rows] == [
+        ("Coup: Niger", "date", "2023-08", "2023-07"),
+        ("MilitaryPresence: United States, Niger", "troops", "about 1000 (2024-03-26)", "a few hundred (2024-04-12)"),
+    ]
+    troops = rows[1]
+    assert troops["quoteA"].startswith("The United States still stations some 1,000 troops in Niger")
+    assert troops["quoteB"] == "A few hundred American soldiers remain in Niger, where Washington has been seeking to keep a drone base."
+    assert troops["articleB"] == "Russian military instructors arrive in Niger as US troops remain"
+
+
+def test_sahelkg_conflicts_prints_both_quotes_and_both_articles(devset):
+    result = CliRunner().invoke(app, ["conflicts", "--entity", "Tiani", "--store", devset.location])
+    # the coup's leader is Tiani in one report: only the coup's conflict involves him
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Coup: Niger: the reports disagree on date"
+    assert lines[1] == "  2023-08, says “US keeps troops in Niger as junta presses France to leave”:"
+    assert lines[-1] == "1 conflict(s)"
+
+
+def test_as_of_answers_mark_the_facts_under_dispute(devset):
+    assert status(devset, "2024-04-01", "United States")["disputes"] == "troops"
+    assert status(devset, "2024-04-01", "France")["disputes"] == ""
+
+
+# --- order, reloads, removals -----------------------------------------------------------------------
+
+
+def test_any_load_order_gives_the_same_graph_byte_for_byte(devset, tmp_path):
+    base = [REFERENCE, ENTITIES]
+    forward = build(tmp_path / "forward", base, *[[p] for p in [SEED, *ARTICLES]])
+    backward = build(tmp_path / "backward", base, *[[p] for p in reversed([SEED, *ARTICLES])])
+    expected = dump(devset)
+    assert dump(forward) == expected
+    assert dump(backward) == expected
+    forward.close()
+    backward.close()
+
+
+def test_removing_an_article_is_as_if_it_had_never_been_loaded(tmp_path):
+    dropped = DEVSET / "facts" / "2024-04-12-nigerrivertimes-russian-instructors-arrive-in-niger.yaml"
+    everything = build(tmp_path / "all", [REFERENCE, ENTITIES, SEED, *ARTICLES])
+    remove([dropped.stem], everything)
+    without = build(tmp_path / "without", [REFERENCE, ENTITIES, SEED, *[p for p in ARTICLES if p != dropped]])
+    assert dump(everything) == dump(without)
+    # its troop number went with it, and with it the disagreement
+    assert [r["aspect"] for r in ask(everything, "conflicts")] == ["date"]
+    everything.close()
+    without.close()
+
+
+def test_reloading_an_article_unchanged_changes_nothing(devset):
+    before = dump(devset)
+    load([ARTICLES[0]], devset)
+    assert dump(devset) == before
+
+
+# --- overrides and new disagreements, in test texts written here ------------------------------------
+
+ARTICLE = """\
+---
+title: {title}
+publisher: Test Desk (test text)
+published: {published}
+url: https://example.org/tests/{slug}
+language: en
+---
+TEST TEXT written for sahel-kg's tests; not a real article.
+
+{body}
+"""
+
+
+def write_test_text(directory: Path, slug: str, published: str, body: str, facts: str) -> Path:
+    """An article and its fact file, written for one test (never in data/)."""
+    (directory / "articles").mkdir(parents=True, exist_ok=True)
+    (directory / "facts").mkdir(parents=True, exist_ok=True)
+    (directory / "articles" / f"{slug}.md").write_text(
+        ARTICLE.format(title=slug, published=published, slug=slug, body=body), encoding="utf-8")
+    path = directory / "facts" / f"{slug}.yaml"
+    path.write_text(f"article: ../articles/{slug}.md\nfacts:\n" + textwrap.indent(textwrap.dedent(facts), "  "),
+                    encoding="utf-8")
+    return path
+
+
+def test_still_there_after_a_reported_end_is_disputed_on_the_days_between(devset, tmp_path):
+    still = write_test_text(tmp_path, "2024-01-10-test-french-troops-still-in-niger", "2024-01-10",
+                      "French soldiers are still deployed in Niger, a security source said.", """\
+        - id: french-troops-in-niger
+          type: MilitaryPresence
+          deploying_state: France
+          host_state: Niger
+          end: ongoing
+          quote: "French soldiers are still deployed in Niger, a security source said."
+        """)
+    kg = build(tmp_path / "store", [REFERENCE, ENTITIES, SEED, *ARTICLES], [still])
+    # the West Africa Ledger says they left on 2023-12-22; this text says they are there on 2024-01-10
+    assert status(kg, "2023-12-20", "France")["status"] == "active"
+    assert status(kg, "2023-12-25", "France")["status"] == "disputed"
+    assert status(kg, "2024-01-10", "France")["status"] == "disputed"
+    assert status(kg, "2024-01-11", "France")["status"] == "ended"
+    assert status(kg, "2023-12-25", "France")["until"] == "disputed: ended 2023-12-22, or ongoing on 2024-01-10"
+    aspects = [(r["aspect"], r["valueA"], r["valueB"]) for r in ask(kg, "conflicts", {"entity": "France"})]
+    assert aspects == [("end", "ended 2023-12-22", "ongoing on 2024-01-10")]
+    kg.close()
+
+
+def test_same_as_merges_reports_the_automatic_rule_keeps_apart(tmp_path):
+    early = write_test_text(tmp_path, "2020-09-01-test-mali-coup", "2020-09-01",
+                      "Soldiers seized power in Mali last month.", """\
+        - id: mali-coup
+          type: Coup
+          state: Mali
+          date: 2020-08
+          quote: "Soldiers seized power in Mali last month."
+        """)
+    late = write_test_text(tmp_path, "2021-06-01-test-mali-coup-recalled", "2021-06-01",
+                     "The coup in Mali came in the spring, a historian wrote.", """\
+        - id: mali-coup
+          type: Coup
+          state: Mali
+          date: 2021-04
+          same_as: ["2020-09-01-test-mali-coup#mali-coup"]
+          quote: "The coup in Mali came in the spring, a historian wrote."
+        """)
+    for order in ([early, late], [late, early]):
+        kg = build(tmp_path / f"store-{order[0].stem}", [REFERENCE], [order[0]], [order[1]])
+        rows = [r for r in ask(kg, "timeline", {"entity": "Mali"}) if r["type"] == "coup"]
+        assert [(r["when"], r["sources"]) for r in rows] == [("disputed: 2020-08 or 2021-04", "1")]
+        kg.close()
+
+
+def test_validate_says_what_merged_with_what(devset):
+    path = DEVSET / "facts" / "2024-04-12-nigerrivertimes-russian-instructors-arrive-in-niger.yaml"
+    result = CliRunner().invoke(app, ["validate", str(path), "--store", devset.location])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "  niger-revokes-us-military-accord: same fact as 1 report(s) in 1 other article(s)",
+        "  us-troops-in-niger: same fact as 5 report(s) in 5 other article(s); disagrees on troops",
+        "  niger-ecowas-withdrawal-announced: same fact as 1 report(s) in 1 other article(s)",
+    ]
