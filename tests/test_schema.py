@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from loader import schema
@@ -34,3 +36,19 @@ def test_time_and_provenance_properties_exist():
                   "endEarliest", "endLatest", "troopStrength", "approximate", "citation", "cites", "quote",
                   "attribution", "attributedTo", "localId"):
         assert SKG + local in DECLARED, local
+
+
+def test_every_kind_says_which_roles_make_it_one_fact():
+    for kind in schema.FACT_TYPES.values():
+        assert kind.identity, kind.name
+        for key in kind.identity:
+            spec = kind.field(key)
+            assert spec is not None and spec.kind in ("entity", "vocab"), (kind.name, key)
+
+
+def test_the_readme_identity_table_is_the_schema():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- identity table:", 1)[1].split("\n\n", 1)[0].splitlines()[3:]
+    expected = [f"| `{k.name}` | {'situation' if k.situation else 'event'} | "
+                + ", ".join(f"`{key}`" for key in k.identity) + " |" for k in schema.FACT_TYPES.values()]
+    assert table == expected
