@@ -341,10 +341,13 @@ class _Deriver:
             given = [(m, m.values.get(spec.prop, set())) for m in members if m.values.get(spec.prop)]
             values = set().union(*(v for _, v in given)) if given else set()
             if not spec.many and len(values) > 1 and spec.key not in kind.identity:
-                # a detail the reports disagree on stays with each report, and is flagged
-                for (a, va), (b, vb) in _pairs_of(given):
-                    if va != vb:
-                        self.conflict(spec.key, a, _names(va), b, _names(vb))
+                # a detail the reports disagree on stays with each report, and is flagged: once per
+                # pair of different values, between the first report of each
+                first: dict[frozenset, Report] = {}
+                for m, v in given:
+                    first.setdefault(frozenset(v), m)
+                for (va, a), (vb, b) in _pairs_of(sorted(first.items(), key=lambda item: item[1].iri)):
+                    self.conflict(spec.key, a, _names(va), b, _names(vb))
                 continue
             for value in sorted(values, key=str):
                 self.add(spec.prop, value)
@@ -481,9 +484,13 @@ class _Deriver:
             if entry not in seen:
                 seen.append(entry)
         self.add(SKG + "troopsReported", _literal("; ".join(seen)))
-        for (da, ta, a), (db, tb, b) in _pairs_of([(d, t, m) for d, t, m in given]):
-            if abs((da - db).days) <= TROOPS_WINDOW_DAYS and not a.strength().overlaps(b.strength()):
-                self.conflict("troops", a, f"{ta} ({da})", b, f"{tb} ({db})")
+        strengths = [(d, t, m, m.strength()) for d, t, m in given]
+        for i, (da, ta, a, sa) in enumerate(strengths):  # in day order: only the next month's reports
+            for db, tb, b, sb in strengths[i + 1:]:
+                if (db - da).days > TROOPS_WINDOW_DAYS:
+                    break
+                if not sa.overlaps(sb):
+                    self.conflict("troops", a, f"{ta} ({da})", b, f"{tb} ({db})")
 
     def label(self, label) -> None:
         """A name for the fact, from its kind and identifying roles: 'MilitaryPresence: United States, Niger'."""
