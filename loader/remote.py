@@ -35,6 +35,7 @@ from .store import StoreError
 STAGING = BASE + "staging/"  # graphs a load writes before moving them in place
 PAGE_ROWS = 5_000  # below Virtuoso's default ResultSetMaxRows (10,000)
 CHUNK_TRIPLES = 500  # per INSERT DATA request; Virtuoso refuses requests that compile too large
+GRAPHS_PER_REQUEST = 200  # graphs named in one VALUES clause (a load touches one facts graph per fact)
 XSD_BOOLEAN = XSD + "boolean"
 AUTH_SCHEMES = {"basic": BASIC, "digest": DIGEST}
 USER_AGENT = "sahelkg (SPARQLWrapper)"
@@ -169,12 +170,32 @@ class RemoteGraph:
         row = next(iter(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
         return int(row["n"].value)
 
+    def counts(self, graphs: Iterable[str] | None = None) -> dict[str, int]:
+        """Triples per graph, a few graphs' worth of requests at most: the project's graphs, or those
+        given (a graph that holds nothing is left out)."""
+        if graphs is None:
+            rows = self.query(f'SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                              f'FILTER(STRSTARTS(STR(?g), "{BASE}")) }} GROUP BY ?g')
+            return {row["g"].value: int(row["n"].value) for row in rows}
+        found: dict[str, int] = {}
+        ordered = sorted(set(graphs))
+        for start in range(0, len(ordered), GRAPHS_PER_REQUEST):
+            values = " ".join(f"<{g}>" for g in ordered[start:start + GRAPHS_PER_REQUEST])
+            rows = self.query(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+                              "GROUP BY ?g")
+            found.update({row["g"].value: int(row["n"].value) for row in rows})
+        return found
+
     def __len__(self) -> int:
-        return sum(self.count(graph) for graph in self.named_graphs())
+        return sum(n for graph, n in self.counts().items() if not graph.startswith(STAGING))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        for name in [graph] if graph else self.named_graphs():
-            yield from self._graph_quads(name)
+        if graph:
+            yield from self._graph_quads(graph)
+            return
+        sizes = {g: n for g, n in self.counts().items() if not g.startswith(STAGING)}
+        for quads in self._graphs_quads(sizes).values():
+            yield from quads
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         expected = self.count(graph)
@@ -189,6 +210,33 @@ class RemoteGraph:
             raise RemoteError(f"{self.location}: graph <{graph}> holds {expected} triples but {len(seen)} could be "
                               "read; the server may cap result sizes or the graph changed while it was read")
         return sorted(seen, key=str)
+
+    def _graphs_quads(self, sizes: dict[str, int]) -> dict[str, list[ox.Quad]]:
+        """The quads of several graphs of known sizes: small ones read together, a page at a time."""
+        contents: dict[str, list[ox.Quad]] = {}
+        batch: list[str] = []
+        total = 0
+        for graph, size in [*sorted(sizes.items()), ("", PAGE_ROWS)]:  # the sentinel reads the last batch
+            if batch and (total + size > PAGE_ROWS or len(batch) == GRAPHS_PER_REQUEST or not graph):
+                values = " ".join(f"<{g}>" for g in batch)
+                rows = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+                for g in batch:
+                    contents[g] = []
+                for row in rows:
+                    contents[row["g"].value].append(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
+                batch, total = [], 0
+            if not graph:
+                break
+            if size > PAGE_ROWS:
+                contents[graph] = self._graph_quads(graph)
+            else:
+                batch.append(graph)
+                total += size
+        for graph, size in sizes.items():
+            if len(set(contents[graph])) != size:
+                raise RemoteError(f"{self.location}: graph <{graph}> holds {size} triples but {len(contents[graph])} "
+                                  "could be read; the server may cap result sizes or the graph changed while it was read")
+        return contents
 
     def rdflib_graph(self):
         from .export import to_rdflib
@@ -206,11 +254,13 @@ class RemoteGraph:
         """
         from .export import canonical
 
-        current = set(self.named_graphs())
+        current = self.counts(graphs)
+        wanted = {graph: {q.triple for q in quads} for graph, quads in sorted(graphs.items())}
+        same_size = {g: n for g, n in current.items() if n == len(wanted[g])}
+        held = self._graphs_quads(same_size)
         changed = {}
-        for graph, quads in sorted(graphs.items()):
-            triples = {q.triple for q in quads}
-            if graph in current and canonical(quads) == canonical(self._graph_quads(graph)):
+        for graph, triples in wanted.items():
+            if graph in held and canonical(graphs[graph]) == canonical(held[graph]):
                 continue  # unchanged: not rewritten (as on the embedded store)
             if triples or graph in current:
                 changed[graph] = triples
@@ -221,12 +271,21 @@ class RemoteGraph:
         run = secrets.token_hex(6)
         staging = {graph: f"{STAGING}{run}/{number}" for number, graph in enumerate(changed)}
         try:
+            # many graphs are small (one fact each): several share a request, up to CHUNK_TRIPLES
+            pieces = [(staging[graph], chunk) for graph, triples in changed.items()
+                      for chunk in _chunks(triples, CHUNK_TRIPLES)]
+            request: list[tuple[str, list[ox.Triple]]] = []
+            for piece in [*pieces, None]:
+                if request and (piece is None or sum(len(c) for _, c in request) + len(piece[1]) > CHUNK_TRIPLES):
+                    self.update(_insert(request))
+                    request = []
+                if piece is not None:
+                    request.append(piece)
+            written = self.counts(staging[g] for g, triples in changed.items() if triples)
             for graph, triples in changed.items():
-                for chunk in _chunks(triples, CHUNK_TRIPLES):
-                    self.update(_insert(staging[graph], chunk))
-                if (written := self.count(staging[graph]) if triples else 0) != len(triples):
-                    raise RemoteError(f"{self.location} kept {written} of the {len(triples)} triples sent for "
-                                      f"<{graph}>; nothing was changed")
+                if written.get(staging[graph], 0) != len(triples):
+                    raise RemoteError(f"{self.location} kept {written.get(staging[graph], 0)} of the {len(triples)} "
+                                      f"triples sent for <{graph}>; nothing was changed")
         except RemoteError as error:
             self._drop_quietly(staging.values())
             raise RemoteError(f"{error}\nthe load was stopped before any graph was replaced; "
@@ -286,13 +345,15 @@ def _portable(data: bytes) -> bytes:
 _LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)")
 
 
-def _insert(graph: str, triples: list[ox.Triple]) -> str:
-    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+def _insert(pieces: list[tuple[str, list[ox.Triple]]]) -> str:
+    """One request writing each (graph, triples) piece."""
+    blocks = "\n".join(f"GRAPH <{graph}> {{\n" + " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+                       + " .\n}" for graph, triples in pieces)
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for _, ts in pieces for t in ts):
         # Virtuoso refuses blank nodes in INSERT DATA; a template over the one empty solution
         # makes one fresh node per label, which is what INSERT DATA means
-        return f"INSERT {{ GRAPH <{graph}> {{\n{body} .\n}} }} WHERE {{}}"
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}"
+        return f"INSERT {{ {blocks} }} WHERE {{}}"
+    return f"INSERT DATA {{ {blocks} }}"
 
 
 def _chunks(triples: set[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:

@@ -139,6 +139,11 @@ class KnowledgeGraph:
     def count(self, graph: str) -> int:
         return sum(1 for _ in self.quads(graph))
 
+    def counts(self, graphs=None) -> dict[str, int]:
+        """Quads per named graph: every graph, or those given (a graph that holds nothing is left out)."""
+        found = {g: self.count(g) for g in (self.named_graphs() if graphs is None else graphs)}
+        return {g: n for g, n in found.items() if n}
+
     def rdflib_graph(self):
         """Every graph merged into one rdflib Graph (for the reasoner)."""
         from .export import to_rdflib
