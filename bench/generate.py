@@ -6,20 +6,23 @@ writes
 
     DIR/articles/<slug>.md     the articles, published 2019-2025, slug YYYY-MM-DD-<outlet>-<n>; ~40% carry an AFP,
                                Reuters or AP story; the body has one sentence per fact (two for a contact with topics)
-    DIR/facts/<slug>.yaml      ~25 facts per article, every kind of fact in every article: times as vague as news
-                               gives them (months, years, early/mid/late, before/after, ongoing, planned), vague
-                               troop numbers, attributions (according_to); each fact quotes its sentence of the body
+    DIR/facts/<slug>.yaml      ~25 facts per article, one of each kind at least: times as vague as news gives them
+                               (months, years, early/mid/late, before/after, ongoing, planned), vague troop
+                               numbers, attributions (according_to); each fact quotes its sentence of the body
     DIR/bench-entities.yaml    every entity the facts name that data/reference.yaml does not, declared once: states
                                of the region and their partners, juntas and governments, leaders and officials,
                                cities and regions, alliances, forces, armed groups
 
 The facts are fictional. The actors are real ones, plus invented ones (their description says so) made as the
 corpus needs them, so that a new fact is really new: no other fact has its kind and identifying roles (for an
-event: none within EVENT_GAP days of it). About 10% of the facts re-report a fact of an earlier article (same kind
-and identifying roles, times and troops that agree), and a few of those are made to disagree: a troop range that
-does not overlap (articles at most 31 days apart) or an event date a month off. A few re-reports leave out an
-identifying role and say `same_as`; a few events are a second one weeks after the first, with `distinct_from`.
-A comment above each such fact says what it is.
+event: none within EVENT_GAP days of it). When a kind has no new identity left (memberships and presences in a
+corpus of about a thousand articles), an article goes without it.
+
+About 10% of the facts re-report a fact of an earlier article (same kind and identifying roles, times and troops
+that agree), and a few of those are made to disagree: a troop range that does not overlap (articles at most 31
+days apart) or an event date a month off. A few re-reports leave out an identifying role and say `same_as`; a few
+events are a second one weeks after the first, with `distinct_from`. A comment above each such fact says what it
+is.
 
 The same arguments give the same bytes.
 """

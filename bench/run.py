@@ -42,7 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path("bench") / ".cache"  # paths relative to ROOT, where main() runs, keep the loader's messages short
 SEED_DATA = [Path("data") / "reference.yaml", Path("data") / "facts"]
 SHOWN_PROBLEMS = 20
-SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter: its peak RSS is the load's own
+# Children are forked from a small server process, so getrusage gives each its own peak RSS (a spawned child's
+# starts from its parent's, which may have generated a corpus).
+CHILDREN = multiprocessing.get_context("forkserver")
 
 
 @dataclass
@@ -119,8 +121,8 @@ def time_query(store: str, name: str, repeat: int, report) -> None:
 
 
 def run_query(store: str, name: str, repeat: int, limit: float) -> Timing:
-    receive, send = SPAWN.Pipe(duplex=False)
-    process = SPAWN.Process(target=time_query, args=(store, name, repeat, send), daemon=True)
+    receive, send = CHILDREN.Pipe(duplex=False)
+    process = CHILDREN.Process(target=time_query, args=(store, name, repeat, send), daemon=True)
     process.start()
     send.close()
     runs, ready = [], False
@@ -151,8 +153,8 @@ def bench(size: int, seed: int, repeat: int, limit: float) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"sahelkg-bench-{size}-") as scratch:
         store = str(Path(scratch) / "store")
         print(f"[{size}] loading {summary['facts']} facts into {store}", file=sys.stderr)
-        receive, send = SPAWN.Pipe(duplex=False)
-        process = SPAWN.Process(target=load_corpus, args=(store, str(corpus_dir), send))
+        receive, send = CHILDREN.Pipe(duplex=False)
+        process = CHILDREN.Process(target=load_corpus, args=(store, str(corpus_dir), send))
         process.start()
         send.close()
         try:
@@ -183,8 +185,8 @@ def table(results: list[Result]) -> str:
 
     def row(label: str, cells: list[str], times: tuple[float | None, float | None] | None = None) -> str:
         line = f"{label:<22}" + "".join(f"{c:>18}" for c in cells)
-        if ratio and times and None not in times and times[0] > 0:
-            line += f"{times[1] / times[0]:>12.1f}x"
+        if ratio and times:
+            line += f"{times[1] / times[0]:>12.1f}x" if None not in times and times[0] > 0 else f"{'-':>13}"
         return line
 
     lines = [row("articles", [str(r.size) for r in results]) + (f"{f'{last.size}/{first.size}':>13}" if ratio else ""),
