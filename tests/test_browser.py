@@ -50,7 +50,8 @@ def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp
         wait = WebDriverWait(browser, WAIT)
         listed = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#named-queries li[data-query]"))
         assert [item.get_attribute("data-query") for item in listed] == [
-            "claims", "contacts", "foreign-presences", "memberships", "partners", "sources", "timeline", "who-rules"]
+            "claims", "conflicts", "contacts", "corroboration", "foreign-presences", "memberships", "partners", "sources",
+            "timeline", "who-rules"]
         # the editor opens with the project's prefixes declared
         editor = wait.until(lambda d: d.execute_script(
             "return window.sahelkg && window.sahelkg.yasgui.getTab().getYasqe().getValue()"))
@@ -64,6 +65,6 @@ def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp
         cells = [[cell.get_attribute("textContent").strip() for cell in row.find_elements(By.TAG_NAME, "td")] for row in rows]
         column = {name: index for index, name in enumerate(header)}
         shown = [(row[column["deployingState"]], row[column["troops"]], row[column["status"]]) for row in cells]
-        assert shown == [("United States", "about 1000", "active"), ("France", "", "ended")]
+        assert shown == [("United States", "about 1000 (2024-03-26)", "active"), ("France", "", "ended")]
         tab = browser.find_element(By.CSS_SELECTOR, ".tabsList .tab.active").text
         assert tab.startswith("foreign-presences (host=Niger, asOf=2024-03-26)")
