@@ -114,8 +114,9 @@ class KnowledgeGraph:
         leaves the store byte-identical (rewriting would relabel the ontology's blank nodes).
         """
         parts = []
+        present = set(self.named_graphs())  # a graph not in the store need not be read to compare
         for graph, quads in sorted(graphs.items()):
-            if self._holds_exactly(graph, quads):
+            if (graph in present or not quads) and self._holds_exactly(graph, quads):
                 continue
             parts.append(f"DROP SILENT GRAPH <{graph}>")
             if quads:
