@@ -126,14 +126,14 @@ ERRORS = [
     ("2024-3", False, "'2024-3' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("26/03/2024", False, "'26/03/2024' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("March 2024", False, "'March 2024' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing')"),
+     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
     ("before ongoing", True, "'ongoing' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("Mid 2024-03", False, "'Mid 2024-03' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing')"),
+     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
     ("around 2024-03", False, "'around 2024-03' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing')"),
+     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
     ("mid before 2024", False, "'mid before 2024' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing')"),
+     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
     # 'ongoing' is only an end
     ("ongoing", False, "'ongoing' can only be an end"),
     # values YAML may give that are not times
