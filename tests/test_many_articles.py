@@ -162,7 +162,8 @@ def test_the_planted_disagreements_are_listed(devset):
     ]
     troops = rows[1]
     assert troops["quoteA"].startswith("The United States still stations some 1,000 troops in Niger")
-    assert troops["quoteB"] == "A few hundred American soldiers remain in Niger, where Washington has been seeking to keep a drone base."
+    assert troops["quoteB"] == ("A few hundred American soldiers remain in Niger, where Washington has been seeking "
+                                "to keep a drone base.")
     assert troops["articleB"] == "Russian military instructors arrive in Niger as US troops remain"
 
 
