@@ -310,18 +310,11 @@ def _fact_iri(key: str, members: list[Report], index: int, situation: bool) -> s
     return SKF + hashlib.sha256((key + anchor).encode()).hexdigest()[:20]
 
 
-def _pairs(members: list[Report]):
-    for i, a in enumerate(members):
-        for b in members[i + 1:]:
-            yield (a, b) if a.iri < b.iri else (b, a)
-
-
 class _Deriver:
-    def __init__(self, fact: Fact, graph: ox.NamedNode, situation: bool):
+    def __init__(self, fact: Fact, graph: ox.NamedNode):
         self.fact = fact
         self.s = ox.NamedNode(fact.iri)
         self.graph = graph
-        self.situation = situation
 
     def add(self, p: str, o) -> None:
         self.fact.quads.append(ox.Quad(self.s, ox.NamedNode(p), o, self.graph))
@@ -559,7 +552,7 @@ def derive(key: str, reports: list[Report], label=lambda iri: iri.rsplit("/", 1)
         if years[iri] > 1:  # two events of one year: the later one is told apart by its rank
             iri = _fact_iri(key + f"#{years[iri]}", members, index, kind.situation)
         fact = Fact(iri, key, sorted(members, key=lambda r: r.iri), kind)
-        deriver = _Deriver(fact, graph, kind.situation)
+        deriver = _Deriver(fact, graph)
         deriver.roles()
         deriver.provenance()
         if kind.situation:
