@@ -18,10 +18,10 @@ from rich.table import Table
 
 from . import export as exporting
 from .inference import is_inferred
-from .loading import known_entities, prepare
+from .loading import article_graph, known_entities, prepare
 from .loading import load as load_files
 from .loading import remove as remove_articles
-from .namespaces import PREFIXES, SKA
+from .namespaces import PREFIXES
 from .problems import InvalidInput
 from .queries import QueryError, ask, bind, find_query, is_update, named_queries
 from .remote import RemoteGraph
@@ -377,7 +377,7 @@ def export_graph(
     kg = _open(target, read_only=True)
     graph_iri = None
     if graph:
-        graph_iri = graph if graph.startswith(("http://", "https://")) else SKA + Path(graph).stem
+        graph_iri = article_graph(graph)
         if graph_iri not in kg.named_graphs():
             _fail(f"no graph <{graph_iri}> in the store (graphs: {', '.join(kg.named_graphs())})")
     quads = kg.quads(graph_iri)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import schema
-from .factfile import CompiledFile, EntityIndex, compile_file, declare_entities, read_fact_file
+from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph
 from .merge import Fact, Report, derive, facts_graph, reports_from_quads
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, SKA, SKG
+from .namespaces import GRAPH, ONTOLOGY_GRAPH, PROV, SKA, SKG
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
 from .store import KnowledgeGraph
@@ -165,7 +165,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
     return prepared
 
 
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+PROV_DERIVED = PROV + "wasDerivedFrom"
 # free text stays with each report (each article words it its own way); it is checked there
 _TEXT_KEYS = {spec.key for kind in schema.FACT_TYPES.values() for spec in kind.fields if spec.kind == "text"}
 
@@ -195,7 +195,7 @@ def _validate_merged(prepared: Prepared, index: EntityIndex, ontology: Ontology)
 def _labeller(index: EntityIndex):
     def label(iri: str) -> str:
         entity = index.entities.get(iri)
-        return entity.label if entity and entity.label else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return entity.label if entity and entity.label else _local(iri)
     return label
 
 
@@ -284,13 +284,18 @@ def _fact_files_kept(compiled: list[CompiledFile], kg: KnowledgeGraph | None) ->
     return problems
 
 
+def article_graph(name: str) -> str:
+    """The graph of an article named by its IRI, its fact or article file name, or its slug."""
+    return name if name.startswith(("http://", "https://")) else SKA + Path(name).stem
+
+
 def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
     """Take articles out of the graph (by file name, slug or IRI) and recompute the facts they reported,
     in one transaction; the facts other articles also report stay, with those reports only."""
     known = set(kg.named_graphs())
     graphs, problems = [], []
     for name in articles:
-        iri = name if name.startswith(("http://", "https://")) else SKA + Path(name).stem
+        iri = article_graph(name)
         if iri not in known or not iri.startswith(SKA):
             problems.append(Problem(name, "no-such-article", f"no article <{iri}> in the graph"))
         graphs.append(iri)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from . import schema
+from .factfile import _local
 from .namespaces import FACTS_GRAPH, PROV, RDF, RDFS, SCHEMA, SKF, SKG, SKR, SKX, XSD
 from .quantities import Strength
 
@@ -515,7 +516,7 @@ def _pairs_of(items: list):
 
 
 def _names(values: set) -> str:
-    return ", ".join(sorted(v.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for v in values))
+    return ", ".join(sorted(_local(v.value) for v in values))
 
 
 def _either(a: str | None, b: str | None) -> str:
