@@ -468,23 +468,18 @@ class _Deriver:
         return (b.written or "").removeprefix("planned ") or f"by {b.latest}"
 
     def troops(self) -> None:
-        given = sorted(((m.observed() or dt.date.min, m.strength().text, m) for m in self.fact.reports
-                        if m.strength()), key=lambda t: (t[0], t[1], t[2].iri))
-        if not given:
+        measured = sorted(((m.observed() or dt.date.min, strength, m) for m in self.fact.reports
+                           if (strength := m.strength())), key=lambda t: (t[0], t[1].text, t[2].iri))
+        if not measured:
             return
-        seen = []
-        for day, text, _ in given:
-            entry = f"{text} ({day})"
-            if entry not in seen:
-                seen.append(entry)
-        self.add(SKG + "troopsReported", _literal("; ".join(seen)))
-        strengths = [(d, t, m, m.strength()) for d, t, m in given]
-        for i, (da, ta, a, sa) in enumerate(strengths):  # in day order: only the next month's reports
-            for db, tb, b, sb in strengths[i + 1:]:
+        entries = dict.fromkeys(f"{strength.text} ({day})" for day, strength, _ in measured)  # distinct, in order
+        self.add(SKG + "troopsReported", _literal("; ".join(entries)))
+        for i, (da, sa, a) in enumerate(measured):  # in day order: only the next month's reports
+            for db, sb, b in measured[i + 1:]:
                 if (db - da).days > TROOPS_WINDOW_DAYS:
                     break
                 if not sa.overlaps(sb):
-                    self.conflict("troops", a, f"{ta} ({da})", b, f"{tb} ({db})")
+                    self.conflict("troops", a, f"{sa.text} ({da})", b, f"{sb.text} ({db})")
 
     def label(self, label) -> None:
         """A name for the fact, from its kind and identifying roles: 'MilitaryPresence: United States, Niger'."""
