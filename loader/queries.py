@@ -252,7 +252,8 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
                 token = f"({value})"
             else:
                 token = value
-        elif kind == "other" and token == "*" and clause == "select" and depth == 0:
+        elif kind == "other" and token == "*" and clause == "select" and depth == 0 and top_level:
+            # (a sub-SELECT * is fine: a bound parameter is the same value everywhere within it)
             raise QueryError("a query with parameters must name its variables after SELECT, not use *")
         if kind not in ("space", "comment"):
             called = previous_word if token == "(" else ""  # the function a parenthesis opens the call of

@@ -149,9 +149,13 @@ def test_a_story_carried_by_two_publishers_from_one_agency_is_one_source(devset)
 
 
 def test_single_source_facts_are_listed_too(devset):
-    rows = ask(devset, "corroboration")
-    assert len(rows) == 46
-    assert rows[0]["sources"] == "1" and rows[-1]["sources"] == "4"
+    rows = ask(devset, "corroboration", {"entity": "Niger"})
+    assert len(rows) == 24 and sum(r["sources"] == "1" for r in rows) == 19
+    assert (rows[0]["sources"], rows[-1]["sources"], rows[-1]["name"]) == (
+        "1", "4", "MilitaryPresence: United States, Niger")
+    # with no entity, every entity's facts: each of the 46 facts once for each entity it involves
+    every = ask(devset, "corroboration")
+    assert (len(every), len({r["fact"] for r in every})) == (118, 46)
 
 
 def test_the_planted_disagreements_are_listed(devset):
