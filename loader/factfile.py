@@ -131,9 +131,11 @@ class CompiledReport:
     distinct_from: list[str] = field(default_factory=list)
 
 
-class CompiledReportCompiler:
-    def __init__(self, source: FactFileSource, index: EntityIndex, ontology: Ontology, article: Article):
+class ReportCompiler:
+    def __init__(self, source: FactFileSource, index: EntityIndex, ontology: Ontology, article: Article,
+                 fact_types: dict[str, schema.FactType]):
         self.source = source
+        self.fact_types = fact_types
         self.index = index
         self.ontology = ontology
         self.article = article
@@ -155,9 +157,9 @@ class CompiledReportCompiler:
             self.problem("fact-id", "a fact needs an 'id' of lower-case words joined by '-'", name, "id", entry)
             return None
         type_name = entry.get("type")
-        kind = schema.FACT_TYPES.get(type_name) if isinstance(type_name, str) else None
+        kind = self.fact_types.get(type_name) if isinstance(type_name, str) else None
         if kind is None:
-            self.problem("fact-type", f"type '{type_name}' is not one of {', '.join(schema.FACT_TYPES)}",
+            self.problem("fact-type", f"type '{type_name}' is not one of {', '.join(self.fact_types)}",
                          name, "type", entry)
             return None
         fact = CompiledReport(ident, entry, kind)
@@ -275,7 +277,10 @@ class CompiledReportCompiler:
 
 
 def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
-                 declared: list[tuple[str, LineDict]]) -> CompiledFile:
+                 declared: list[tuple[str, LineDict]],
+                 fact_types: dict[str, schema.FactType] | None = None) -> CompiledFile:
+    """The file's quads, or its problems in ``source.problems``; ``fact_types``: the project's
+    (loader/schema.py) unless given."""
     doc = source.doc
     for key in doc:
         if key not in ("article", "entities", "facts"):
@@ -306,7 +311,8 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
     if not isinstance(facts_raw, list):
         source.problem("structure", "'facts' must be a list", line=doc.key_lines.get("facts"))
         return out
-    compiler = CompiledReportCompiler(source, index, ontology, article)
+    compiler = ReportCompiler(source, index, ontology, article,
+                              schema.FACT_TYPES if fact_types is None else fact_types)
     facts: dict[str, CompiledReport] = {}
     for position, entry in enumerate(facts_raw, 1):
         fact = compiler.fact(position, entry)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from .namespaces import SKG, XSD
-from .quantities import WORDS, parse_troops
+from .quantities import parse_troops
 from .rdfterms import indefinite, local
 from .timespec import TimeError, TimeValue, parse_time
 
@@ -269,7 +269,7 @@ class FactReferenceKind(FieldKind):
         return {"cls": spec.range}
 
     def summary(self, spec, ontology):
-        return f"`{spec.key}` ({local(spec.range)} facts)" if spec.many else f"`{spec.key}` ({local(spec.range)} fact)"
+        return f"`{spec.key}` ({local(spec.range)} fact)"
 
 
 class TextKind(FieldKind):
@@ -368,7 +368,7 @@ class TroopsKind(FieldKind):
         ]
 
     def summary(self, spec, ontology):
-        return f"`{spec.key}` (a number, {{about: N}}, {{between: [LOW, HIGH]}}, ... or {', '.join(WORDS)})"
+        return f"`{spec.key}` (troop strength, see below)"
 
 
 class TimeKind(FieldKind):

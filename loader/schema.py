@@ -182,3 +182,11 @@ ATTRIBUTION_KEYS = ("source", "actor")
 ENTITY_TYPES = ("State", "City", "Region", "Person", "Organization", "Alliance", "Regime",
                 "MilitaryJunta", "ArmedGroup", "StateGroup")
 ENTITY_KEYS = ("id", "type", "label", "aliases", "wikidata", "description")
+
+
+if __name__ == "__main__":  # python -m loader.schema --readme | --shapes
+    import sys
+
+    from loader.schemadoc import main
+
+    sys.exit(main(sys.argv[1:]))

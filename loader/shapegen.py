@@ -31,7 +31,7 @@ from .rdfterms import local
 SKS = rdflib.Namespace("https://w3id.org/sahel-kg/shapes#")
 
 
-def _covered(kind: schema.FactType, fact_types: Iterable[schema.FactType], ontology: Ontology) -> bool:
+def covered(kind: schema.FactType, fact_types: Iterable[schema.FactType], ontology: Ontology) -> bool:
     """A kind whose class is under another kind's, with the same fields, is checked by that
     kind's shape (sh:targetClass reaches subclasses): an Announcement is a Statement."""
     return any(other is not kind and other.fields == kind.fields and ontology.is_a({kind.iri}, other.iri)
@@ -48,7 +48,7 @@ def fact_shapes(fact_types: dict[str, schema.FactType], ontology: Ontology) -> l
     kinds = list(fact_types.values())
     shapes = [node("Situation", SKG + "Situation", schema.SITUATION_TIMES, "Situation"),
               node("Event", SKG + "Event", schema.EVENT_TIMES, "Event")]
-    shapes += [node(k.name, k.iri, k.fields, k.name) for k in kinds if not _covered(k, kinds, ontology)]
+    shapes += [node(k.name, k.iri, k.fields, k.name) for k in kinds if not covered(k, kinds, ontology)]
     units = {f.unit.name: f.unit for k in kinds for f in k.fields}  # each kind of field once
     for unit in units.values():
         shapes += unit.node_shapes(ontology)

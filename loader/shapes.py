@@ -97,22 +97,28 @@ _DATATYPE_NAMES = {
 }
 
 
-@cache
-def shapes_graph() -> rdflib.Graph:
-    """The shapes, built once: generated from the declaration of the kinds of fact, plus the
-    hand-written ones."""
-    graph = _generated(fact_shapes(schema.FACT_TYPES, load_ontology()))
+def build_shapes(fact_types: dict[str, schema.FactType], ontology) -> rdflib.Graph:
+    """The shapes of these kinds of fact, generated from their declaration, plus the hand-written ones."""
+    graph = _generated(fact_shapes(fact_types, ontology))
     graph.parse(SHAPES_FILE, format="turtle")
     return graph
 
 
+@cache
+def shapes_graph() -> rdflib.Graph:
+    """The shapes of the project's kinds of fact, built once."""
+    return build_shapes(schema.FACT_TYPES, load_ontology())
+
+
 def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
-                      ontology_quads: Iterable[ox.Quad]) -> list[Problem]:
+                      ontology_quads: Iterable[ox.Quad], shapes: rdflib.Graph | None = None) -> list[Problem]:
     """SHACL-validate one compiled file; one Problem per result, in a stable order.
 
     ``entity_types`` maps entity IRIs to their class IRIs (the entity index); only the entities
-    the file points to are used. ``ontology_quads`` gives the class tree.
+    the file points to are used. ``ontology_quads`` gives the class tree. ``shapes``: the
+    project's (``shapes_graph()``) unless given.
     """
+    shapes = shapes_graph() if shapes is None else shapes
     data = rdflib.Graph()
     own_types: dict = defaultdict(set)  # the nodes the file itself types, and their classes
     referenced: set[str] = set()
@@ -141,22 +147,23 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
               and quad.object.language in ("en", None)):
             labels[URIRef(quad.subject.value)] = quad.object.value
     with _quiet():
-        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                                inplace=True, advanced=False)
     if conforms:
         return []
-    return _Reporter(compiled, own_types, data, labels).problems(report)
+    return _Reporter(compiled, own_types, data, labels, shapes).problems(report)
 
 
 class _Reporter:
     """Turns a pySHACL report graph into Problems for one file."""
 
-    def __init__(self, compiled: CompiledFile, own_types: dict, data: rdflib.Graph, labels: dict[URIRef, str]):
+    def __init__(self, compiled: CompiledFile, own_types: dict, data: rdflib.Graph, labels: dict[URIRef, str],
+                 shapes: rdflib.Graph):
         self.file = str(compiled.path)
         self.own_types = own_types  # node -> classes, as the file itself types it
         self.data = data  # what was validated: the file plus its context (entity types, class tree)
         self.labels = labels  # ontology terms -> their English labels
-        self.shapes = shapes_graph()
+        self.shapes = shapes
         fact_ids: dict = defaultdict(set)
         for fact, citation in data.subject_objects(_CITES):
             fact_ids[fact] |= {str(i) for i in data.objects(citation, _LOCAL_ID)}
