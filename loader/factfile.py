@@ -8,6 +8,11 @@ A fact file has three parts (see the README for a complete example):
 
 A reference file has only ``entities``. Nothing is written here: compiling returns quads, or
 raises InvalidInput listing every problem found.
+
+This module compiles the entries; the rest lives by concern: reading the file and its limits
+(reading.py), resolving names (entities.py), each field's parsing and messages (fieldkinds.py),
+naming reports (identity.py), and the quads (rdfmap.py). The names other modules import from
+here are kept (``__all__``).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import pyoxigraph as ox
 from . import schema
 from .articles import Article, ArticleError, read_article
 from .entities import Entity, EntityIndex, normalize_name
-from .fieldkinds import FieldProblem, TimeKind
+from .fieldkinds import FactReferenceKind, FieldProblem, TimeKind
 from .identity import identity_key, report_iri
 from .namespaces import GRAPH, SK, SKG
 from .ontology import Ontology
@@ -323,17 +328,15 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
                              f"(first on line {facts[fact.ident].entry.line})", fact.ident, None, fact.entry)
             continue
         facts[fact.ident] = fact
-    for fact in facts.values():
+    for fact in facts.values():  # references between facts, once every fact of the file is read
         for prop, refs in fact.refs.items():
-            key = next(f.key for f in fact.kind.fields if f.prop == prop)
-            expected = next(f.range for f in fact.kind.fields if f.prop == prop)
+            spec = next(f for f in fact.kind.fields if f.prop == prop)
             for ref in refs:
                 target = facts.get(ref)
-                if target is None:
-                    compiler.problem("fact-ref", f"no fact with id '{ref}' in this file", fact.ident, key, fact.entry)
-                elif not ontology.is_a({target.kind.iri}, expected):
-                    compiler.problem("wrong-kind", f"'{ref}' is {_a(target.kind.name)}, but '{key}' must be "
-                                     f"{_a(_local(expected))}", fact.ident, key, fact.entry)
+                try:
+                    FactReferenceKind.check(spec, ref, target.kind if target else None, ontology)
+                except FieldProblem as problem:
+                    compiler.problem(problem.rule, problem.message, fact.ident, spec.key, fact.entry)
     if source.problems:
         return out
     out.quads.extend(article_quads(article, graph))

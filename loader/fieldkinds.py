@@ -260,6 +260,15 @@ class FactReferenceKind(FieldKind):
             raise FieldProblem("fact-ref", f"{item!r} is not the id of a fact in this file")
         return Parsed(ref=item)
 
+    @staticmethod
+    def check(spec: Field, ref: str, target: FactType | None, ontology: Ontology) -> None:
+        """A reference, once every fact of the file is read: to a fact there, of the field's class."""
+        if target is None:
+            raise FieldProblem("fact-ref", f"no fact with id '{ref}' in this file")
+        if not ontology.is_a({target.iri}, spec.range):
+            raise FieldProblem("wrong-kind", f"'{ref}' is {indefinite(target.name)}, but '{spec.key}' must be "
+                               f"{indefinite(local(spec.range))}")
+
     def expected(self, spec, ontology):
         if spec.many:
             return f" (ids of {local(spec.range)} facts of the same file)"

@@ -92,7 +92,7 @@ def _add_property(graph: rdflib.Graph, shape: PropertyShape) -> URIRef:
     return node
 
 
-def shapes_graph(shapes: Iterable[NodeShape]) -> rdflib.Graph:
+def shapes_as_graph(shapes: Iterable[NodeShape]) -> rdflib.Graph:
     """The node shapes as SHACL triples."""
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix in ("sh", "sks", "skg", "xsd", "rdf"):
@@ -116,4 +116,4 @@ def shapes_turtle(fact_types: dict[str, schema.FactType], ontology: Ontology) ->
     """The generated shapes as Turtle: the same declaration gives the same bytes."""
     header = ("# Generated from loader/schema.py by loader/shapegen.py: do not edit;\n"
               "# print again with `python -m loader.schema --shapes`.\n")
-    return header + shapes_graph(fact_shapes(fact_types, ontology)).serialize(format="turtle")
+    return header + shapes_as_graph(fact_shapes(fact_types, ontology)).serialize(format="turtle")

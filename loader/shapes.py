@@ -41,7 +41,7 @@ from .rdfterms import indefinite as _a
 from .rdfterms import local as _local
 from .rdfterms import to_rdflib as _term
 from .shapegen import SKS, fact_shapes
-from .shapegen import shapes_graph as _generated
+from .shapegen import shapes_as_graph as _generated
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"  # the shapes that are not a kind's fields
 
