@@ -23,7 +23,7 @@ from loader import schema
 from loader.entities import EntityIndex
 from loader.factfile import compile_file, declare_entities, read_fact_file
 from loader.fieldkinds import KINDS, FieldKind
-from loader.namespaces import ONTOLOGY_DIR, PROJECT_ROOT, SKG
+from loader.namespaces import ONTOLOGY_DIR, PROJECT_ROOT, SKG, XSD
 from loader.ontology import load_ontology, ontology_files
 from loader.schemadoc import data_model_table, generated_blocks, readme_blocks
 from loader.shapegen import fact_shapes, shapes_turtle
@@ -47,6 +47,11 @@ skg:founder
     rdfs:range skg:Actor ;
     rdfs:label "founder"@en ;
     rdfs:comment "Test property: an actor that founds the organization."@en .
+
+skg:unanimous
+    a owl:DatatypeProperty ;
+    rdfs:label "unanimous"@en ;
+    rdfs:comment "Test property: whether every founder signed on the day."@en .
 """
 
 # The one declaration of the test kind, as loader/schema.py would write it.
@@ -56,6 +61,7 @@ FOUNDING = schema.FactType("Founding", False, (
     schema.Field("organization", SKG + "organization", "entity", SKG + "Organization", required=True,
                  note=", the organization founded"),
     schema.Field("charter", SKG + "description", "text", name="charter"),
+    schema.Field("unanimous", SKG + "unanimous", "bool"),
 ), ("organization",))
 KINDS_UNDER_TEST = {"Founding": FOUNDING}
 
@@ -82,6 +88,7 @@ facts:
   - id: founding
     type: Founding
 %s    organization: Test Alliance
+    unanimous: %s
     date: 2031-05-03
     quote: "Testland and Otherland founded the Test Alliance on Monday."
 """
@@ -123,8 +130,10 @@ def test_the_test_kind_gets_its_shape_from_its_declaration(ontology):
         ("Founding-organization", SKG + "organization", "organization", 1, 1, SKG + "Organization", None,
          "organization", "exactly one organization (an Organization, Alliance, Regime or ArmedGroup), the "
          "organization founded"),
-        ("Founding-description", SKG + "description", "charter", None, 1, None, "http://www.w3.org/2001/XMLSchema#string",
+        ("Founding-description", SKG + "description", "charter", None, 1, None, XSD + "string",
          "charter", "at most one charter, non-empty plain text"),
+        ("Founding-unanimous", SKG + "unanimous", "unanimous", None, 1, None, XSD + "boolean",
+         "unanimous", "at most one unanimous, true or false (xsd:boolean)"),
     ]
 
 
@@ -132,28 +141,37 @@ def test_the_test_kind_gets_its_readme_row(ontology):
     assert data_model_table(KINDS_UNDER_TEST, ontology).splitlines() == [
         "| class (`skg:`) | kind | fields in a fact file (**required**) | time |",
         "| --- | --- | --- | --- |",
-        "| `Founding` | event | **`founders`** (list of Actor), **`organization`** (Organization), `charter` | `date` |",
+        "| `Founding` | event | **`founders`** (list of Actor), **`organization`** (Organization), `charter`, "
+        "`unanimous` (true or false) | `date` |",
     ]
 
 
 def test_a_valid_report_of_the_test_kind_compiles_and_passes_its_shapes(tmp_path, ontology):
-    source, compiled, entity_types = _compile(tmp_path, ontology, FACTS % FOUNDERS)
+    source, compiled, entity_types = _compile(tmp_path, ontology, FACTS % (FOUNDERS, "true"))
     assert source.problems == []
     assert compiled.facts == 1
     founders = sorted(q.object.value for q in compiled.quads if q.predicate.value == SKG + "founder")
     assert founders == ["https://w3id.org/sahel-kg/entity/otherland", "https://w3id.org/sahel-kg/entity/testland"]
+    assert [q.object for q in compiled.quads if q.predicate.value == SKG + "unanimous"] == [
+        ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))]
     shapes = build_shapes(KINDS_UNDER_TEST, ontology)
     assert validate_compiled(compiled, entity_types, ontology.quads, shapes) == []
 
 
 def test_a_report_missing_its_required_role_fails_with_the_exact_message(tmp_path, ontology):
-    source, _, _ = _compile(tmp_path, ontology, FACTS % "")
+    source, _, _ = _compile(tmp_path, ontology, FACTS % ("", "true"))
     assert [str(p) for p in source.problems] == [
         f"{source.path}:8: fact 'founding': a Founding needs 'founders' [required-field]"]
 
 
+def test_a_field_of_the_test_kind_written_wrong_fails_with_its_kinds_message(tmp_path, ontology):
+    source, _, _ = _compile(tmp_path, ontology, FACTS % (FOUNDERS, "maybe"))
+    assert [str(p) for p in source.problems] == [
+        f"{source.path}:12: fact 'founding', field 'unanimous': 'unanimous' is true or false, not 'maybe' [bool]"]
+
+
 def test_the_shapes_catch_the_missing_role_in_rdf_too(tmp_path, ontology):
-    _, compiled, entity_types = _compile(tmp_path, ontology, FACTS % FOUNDERS)
+    _, compiled, entity_types = _compile(tmp_path, ontology, FACTS % (FOUNDERS, "true"))
     compiled.quads = [q for q in compiled.quads if q.predicate.value != SKG + "founder"]
     problems = validate_compiled(compiled, entity_types, ontology.quads, build_shapes(KINDS_UNDER_TEST, ontology))
     assert [str(p) for p in problems] == [
