@@ -11,12 +11,9 @@ property named here exists in the ontology.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from .fieldkinds import KINDS, FieldKind
 from .namespaces import SKG
-
-if TYPE_CHECKING:
-    from .fieldkinds import FieldKind
 
 
 @dataclass(frozen=True)
@@ -31,11 +28,13 @@ class Field:
     note: str | None = None  # what the value is, after what it must be: "where the troops are"
     after: str | None = None  # a time: the key of the time it cannot be before ("end": "start")
 
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"field '{self.key}': no kind of field '{self.kind}' (known: {', '.join(KINDS)})")
+
     @property
     def unit(self) -> FieldKind:
         """The field's kind: its parsing, messages and shape."""
-        from .fieldkinds import KINDS
-
         return KINDS[self.kind]
 
 

@@ -216,3 +216,10 @@ def test_readme_command_leaves_an_up_to_date_readme_unchanged(tmp_path):
     assert update_readme(copy) is True
     assert copy.read_text(encoding="utf-8") == readme
 
+
+
+def test_a_field_of_no_known_kind_is_refused_where_it_is_declared():
+    with pytest.raises(ValueError) as raised:
+        schema.Field("strength", SKG + "troopStrength", "number")
+    assert str(raised.value) == ("field 'strength': no kind of field 'number' (known: entity, vocab, fact, text, "
+                                 "bool, troops, time, end)")
