@@ -14,7 +14,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import rdflib
 
-from .namespaces import PREFIXES, XSD
+from .namespaces import PREFIXES
+from .rdfterms import to_rdflib as _rdflib_term
 
 FORMATS = {
     "turtle": "ttl",
@@ -23,18 +24,6 @@ FORMATS = {
     "nquads": "nq",
     "jsonld": "jsonld",
 }
-
-
-def _rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)  # keeps the canonical label, so sorting is stable
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD + "string":  # RDF 1.1: a plain literal is an xsd:string
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def to_rdflib(triples: Iterable[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> rdflib.Graph:

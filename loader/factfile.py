@@ -8,17 +8,17 @@ A fact file has three parts (see the README for a complete example):
 
 A reference file has only ``entities``. Nothing is written here: compiling returns quads, or
 raises InvalidInput listing every problem found.
+
+This module compiles the entries; the rest lives by concern: reading the file and its limits
+(reading.py), resolving names (entities.py), each field's parsing and messages (fieldkinds.py),
+naming reports (identity.py), and the quads (rdfmap.py). The names other modules import from
+here are kept (``__all__``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import hashlib
-import json
 import re
-import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,78 +26,25 @@ import pyoxigraph as ox
 
 from . import schema
 from .articles import Article, ArticleError, read_article
-from .namespaces import GRAPH, PROV, RDF, RDFS, SCHEMA, SK, SKC, SKG, SKOS, SKR, WD, XSD
+from .entities import Entity, EntityIndex, normalize_name
+from .fieldkinds import FactReferenceKind, FieldProblem, TimeKind
+from .identity import identity_key, report_iri
+from .namespaces import GRAPH, SK, SKG
 from .ontology import Ontology
-from .problems import InvalidInput, Problem
-from .quantities import parse_troops
-from .timespec import TimeError, TimeValue, parse_time
-from .yamlsource import LineDict, YamlProblem, parse_yaml
+from .rdfmap import article_quads, entity_quads, report_quads
+from .rdfterms import indefinite as _a
+from .rdfterms import local as _local
+from .reading import MAX_FACT_FILE_BYTES, FactFileSource, read_fact_file
+from .timespec import TimeValue
+from .yamlsource import LineDict
+
+# what other modules import from here, wherever it now lives
+__all__ = ["MAX_FACT_FILE_BYTES", "CompiledFile", "Entity", "EntityIndex", "FactFileSource", "_a", "_local",
+           "compile_file", "declare_entities", "identity_key", "normalize_name", "read_fact_file", "report_iri"]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 REPORT_REF = re.compile(r"^([^\s#/]+)#([a-z0-9]+(?:-[a-z0-9]+)*)$")  # <article file name>#<fact id>
-
-
-def report_iri(article_slug: str, fact_id: str) -> str:
-    """A report is named by its article and its id there: stable whatever else is loaded."""
-    return f"{SKR}{article_slug}.{fact_id}"
-
-
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
-def _date(value: dt.date) -> ox.Literal:
-    return ox.Literal(value.isoformat(), datatype=_n(XSD + "date"))
-
-
-def normalize_name(name: str) -> str:
-    """Names match whatever their case, accents, punctuation or spacing."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", plain.casefold()).split())
-
-
-@dataclass
-class Entity:
-    iri: str
-    types: set[str]
-    names: set[str]  # id, label and aliases
-    label: str | None = None
-
-
-class EntityIndex:
-    """Every known entity by IRI and by each of its names."""
-
-    def __init__(self) -> None:
-        self.entities: dict[str, Entity] = {}
-        self.by_name: dict[str, set[str]] = defaultdict(set)
-
-    def add(self, iri: str, types: set[str], names: set[str], label: str | None = None) -> None:
-        entity = self.entities.setdefault(iri, Entity(iri, set(), set(), label))
-        entity.types |= types
-        entity.names |= names
-        entity.label = entity.label or label
-        for name in names | {iri.removeprefix(SK)}:
-            self.by_name[normalize_name(name)].add(iri)
-
-    def resolve(self, name: str) -> tuple[str | None, str | None]:
-        """Return (iri, None) or (None, what is wrong, with near matches)."""
-        if name.startswith(("http://", "https://")):
-            if not name.startswith(SK):
-                return None, f"'{name}' is not an entity of this project (its IRIs start with {SK})"
-            if name not in self.entities:
-                return None, f"no entity has the IRI <{name}>"
-            return name, None
-        found = self.by_name.get(normalize_name(name), set())
-        if len(found) == 1:
-            return next(iter(found)), None
-        if found:
-            options = ", ".join(sorted(self.entities[i].label or i for i in found))
-            return None, f"'{name}' is ambiguous: it names {options}; use the entity's id"
-        near = difflib.get_close_matches(normalize_name(name), list(self.by_name), n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-        return None, f"unknown entity '{name}'{hint} (declare it under 'entities:' if it is new)"
 
 
 @dataclass
@@ -112,46 +59,7 @@ class CompiledFile:
     merges: list[str] = field(default_factory=list)  # what its reports merged with, in words
 
 
-@dataclass
-class _Source:
-    path: Path
-    display: str
-    doc: dict
-    problems: list[Problem] = field(default_factory=list)
-
-    def problem(self, rule: str, message: str, *, line=None, fact=None, field=None) -> None:
-        self.problems.append(Problem(self.display, rule, message, line, fact, field))
-
-
-MAX_FACT_FILE_BYTES = 16 * 1024 * 1024  # one article's facts are a few hundred kB at most
-
-
-def read_fact_file(path: Path, display: str | None = None) -> _Source:
-    """Read and parse one YAML file; syntax problems raise InvalidInput at once."""
-    display = display or str(path)
-    size = path.stat().st_size
-    if size > MAX_FACT_FILE_BYTES:  # refused before reading: a huge file is a mistake, not an article
-        raise InvalidInput([Problem(display, "file-size", f"the file is {size / 1e6:.1f} MB; a fact file holds one "
-                                    f"article's facts and may be at most {MAX_FACT_FILE_BYTES // (1024 * 1024)} MiB")])
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InvalidInput([Problem(display, "utf-8", f"not UTF-8 text (invalid byte at offset {err.start})", line)]) from None
-    try:
-        doc = parse_yaml(text)
-    except YamlProblem as err:
-        raise InvalidInput([Problem(display, "yaml-syntax", str(err), err.line)]) from None
-    if doc is None:
-        raise InvalidInput([Problem(display, "empty-file", "the file is empty (expected 'entities:' and/or 'facts:')")])
-    if not isinstance(doc, LineDict):
-        message = "the file must be a mapping with 'article', 'entities' and 'facts'"
-        raise InvalidInput([Problem(display, "structure", message, 1)])
-    return _Source(path, display, doc)
-
-
-def declare_entities(source: _Source, index: EntityIndex, ontology: Ontology) -> list[tuple[str, LineDict]]:
+def declare_entities(source: FactFileSource, index: EntityIndex, ontology: Ontology) -> list[tuple[str, LineDict]]:
     """Add the file's declared entities to the index (so later files and facts resolve them)."""
     declared = []
     entries = source.doc.get("entities") or []
@@ -210,55 +118,17 @@ def declare_entities(source: _Source, index: EntityIndex, ontology: Ontology) ->
     return declared
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _a(noun: str) -> str:
-    """The noun with its indefinite article, for messages."""
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
-
-
-def entity_quads(iri: str, entry: LineDict, graph: ox.NamedNode) -> list[ox.Quad]:
-    s = _n(iri)
-    quads = [
-        ox.Quad(s, _n(RDF + "type"), _n(SKG + entry["type"]), graph),
-        ox.Quad(s, _n(RDFS + "label"), ox.Literal(entry["label"], language="en"), graph),
-    ]
-    for alias in entry.get("aliases") or []:
-        quads.append(ox.Quad(s, _n(SKOS + "altLabel"), ox.Literal(alias, language="en"), graph))
-    if entry.get("wikidata"):
-        quads.append(ox.Quad(s, _n(SCHEMA + "sameAs"), _n(WD + entry["wikidata"]), graph))
-    if entry.get("description"):
-        quads.append(ox.Quad(s, _n(RDFS + "comment"), ox.Literal(str(entry["description"]), language="en"), graph))
-    return quads
-
-
-def article_quads(article: Article, graph: ox.NamedNode) -> list[ox.Quad]:
-    s = _n(article.iri)
-    quads = [
-        ox.Quad(s, _n(RDF + "type"), _n(SKG + "Article"), graph),
-        ox.Quad(s, _n(SCHEMA + "headline"), ox.Literal(article.title), graph),
-        ox.Quad(s, _n(SCHEMA + "publisher"), ox.Literal(article.publisher), graph),
-        ox.Quad(s, _n(SCHEMA + "datePublished"), _date(article.published), graph),
-        ox.Quad(s, _n(SCHEMA + "url"), _n(article.url), graph),
-        ox.Quad(s, _n(SCHEMA + "articleBody"), ox.Literal(article.body), graph),
-    ]
-    if article.agency:
-        quads.append(ox.Quad(s, _n(SCHEMA + "sourceOrganization"), ox.Literal(article.agency), graph))
-    if article.language:
-        quads.append(ox.Quad(s, _n(SCHEMA + "inLanguage"), ox.Literal(article.language), graph))
-    return quads
-
-
 @dataclass
-class _Fact:
+class CompiledReport:
+    """One fact-file entry, compiled: what its article reports about one fact."""
+
     ident: str
     entry: LineDict
     kind: schema.FactType
     values: dict[str, list[ox.NamedNode | ox.Literal]] = field(default_factory=dict)  # prop -> objects
     refs: dict[str, list[str]] = field(default_factory=dict)  # prop -> local ids of other facts in the file
     times: dict[str, TimeValue] = field(default_factory=dict)
+    time_terms: list[tuple[str, ox.NamedNode | ox.Literal]] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     attribution: tuple[str | None, str | None] = (None, None)
     iri: str | None = None
@@ -266,12 +136,15 @@ class _Fact:
     distinct_from: list[str] = field(default_factory=list)
 
 
-class _FactCompiler:
-    def __init__(self, source: _Source, index: EntityIndex, ontology: Ontology, article: Article):
+class ReportCompiler:
+    def __init__(self, source: FactFileSource, index: EntityIndex, ontology: Ontology, article: Article,
+                 fact_types: dict[str, schema.FactType]):
         self.source = source
+        self.fact_types = fact_types
         self.index = index
         self.ontology = ontology
         self.article = article
+        self.published = article.published  # what a field kind's parsing needs (fieldkinds.Context)
 
     def problem(self, rule, message, fact, key=None, entry=None):
         line = None
@@ -279,7 +152,7 @@ class _FactCompiler:
             line = entry.key_lines.get(key, entry.line) if key else entry.line
         self.source.problem(rule, message, line=line, fact=fact, field=key)
 
-    def fact(self, position: int, entry) -> _Fact | None:
+    def fact(self, position: int, entry) -> CompiledReport | None:
         if not isinstance(entry, LineDict):
             self.source.problem("structure", "each fact must be a mapping", fact=f"#{position}")
             return None
@@ -289,14 +162,13 @@ class _FactCompiler:
             self.problem("fact-id", "a fact needs an 'id' of lower-case words joined by '-'", name, "id", entry)
             return None
         type_name = entry.get("type")
-        kind = schema.FACT_TYPES.get(type_name) if isinstance(type_name, str) else None
+        kind = self.fact_types.get(type_name) if isinstance(type_name, str) else None
         if kind is None:
-            self.problem("fact-type", f"type '{type_name}' is not one of {', '.join(schema.FACT_TYPES)}",
+            self.problem("fact-type", f"type '{type_name}' is not one of {', '.join(self.fact_types)}",
                          name, "type", entry)
             return None
-        fact = _Fact(ident, entry, kind)
-        time_keys = schema.TIME_KEYS_SITUATION if kind.situation else schema.TIME_KEYS_EVENT
-        allowed = set(schema.COMMON_KEYS) | set(time_keys) | {f.key for f in kind.fields}
+        fact = CompiledReport(ident, entry, kind)
+        allowed = set(schema.COMMON_KEYS) | {f.key for f in (*kind.times, *kind.fields)}
         for key in entry:
             if key not in allowed:
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
@@ -305,14 +177,14 @@ class _FactCompiler:
                              name, key, entry)
         for spec in kind.fields:
             self.field_value(fact, spec)
-        self.times(fact, time_keys)
+        self.times(fact)
         self.quotes(fact)
         self.attribution(fact)
         self.overrides(fact)
         fact.iri = report_iri(self.article.slug, ident)
         return fact
 
-    def overrides(self, fact: _Fact) -> None:
+    def overrides(self, fact: CompiledReport) -> None:
         """same_as / distinct_from: the analyst's word on merging, where the automatic rule is wrong."""
         for key in ("same_as", "distinct_from"):
             raw = fact.entry.get(key)
@@ -333,121 +205,45 @@ class _FactCompiler:
                     continue
                 getattr(fact, key).append(target)
 
-    def field_value(self, fact: _Fact, spec: schema.Field) -> None:
-        entry, name = fact.entry, fact.ident
-        raw = entry.get(spec.key)
-        if raw is None:
-            if spec.required:
-                self.problem("required-field", f"a {fact.kind.name} needs '{spec.key}'", name, None, entry)
-            return
-        items = raw if isinstance(raw, list) else [raw]
-        if isinstance(raw, list) and not spec.many:
-            self.problem("single-value", f"'{spec.key}' takes one value, not a list", name, spec.key, entry)
-            return
-        if not items and spec.required:
-            self.problem("required-field", f"'{spec.key}' must not be empty", name, spec.key, entry)
-            return
-        objects: list = []
-        for item in items:
-            value = self.field_item(fact, spec, item)
-            if value is not None:
-                objects.append(value)
-        if spec.kind == "fact":
-            return
-        if objects:
-            fact.values[spec.prop] = objects
-
-    def field_item(self, fact: _Fact, spec: schema.Field, item):
-        entry, name, key = fact.entry, fact.ident, spec.key
-        if spec.kind == "entity":
-            if not isinstance(item, str):
-                self.problem("entity-name", f"{item!r} is not a name", name, key, entry)
-                return None
-            iri, error = self.index.resolve(item)
-            if error:
-                self.problem("unknown-entity", error, name, key, entry)
-                return None
-            types = self.index.entities[iri].types
-            if not self.ontology.is_a(types, spec.range):
-                kinds = " or ".join(sorted(_local(t) for t in types)) or "untyped entity"
-                self.problem("wrong-kind", f"'{item}' is {_a(kinds)}, but '{key}' of {_a(fact.kind.name)} "
-                             f"must be {_a(_local(spec.range))}", name, key, entry)
-                return None
-            return _n(iri)
-        if spec.kind == "vocab":
-            allowed = self.ontology.vocabulary(spec.range)
-            iri = SKG + str(item)
-            if iri not in allowed:
-                options = ", ".join(sorted(_local(a) for a in allowed))
-                self.problem("unknown-value", f"'{item}' is not a {_local(spec.range)} (expected one of: {options})",
-                             name, key, entry)
-                return None
-            return _n(iri)
-        if spec.kind == "fact":
-            if not isinstance(item, str):
-                self.problem("fact-ref", f"{item!r} is not the id of a fact in this file", name, key, entry)
-                return None
-            fact.refs.setdefault(spec.prop, []).append(item)
-            return None
-        if spec.kind == "text":
-            if not isinstance(item, str) or not item.strip():
-                self.problem("text", f"'{key}' must be non-empty text", name, key, entry)
-                return None
-            return ox.Literal(item.strip())
-        if spec.kind == "troops":
-            return self.troops(fact, item)
-        raise AssertionError(spec.kind)
-
-    def troops(self, fact: _Fact, item):
-        entry, name = fact.entry, fact.ident
+    def field_value(self, fact: CompiledReport, spec: schema.Field) -> None:
+        """Each value of one field, parsed by the field's kind."""
+        unit = spec.unit
         try:
-            strength = parse_troops(item)
-        except ValueError as err:
-            self.problem("troops", str(err), name, "troops", entry)
-            return None
+            items = unit.items(spec, fact.entry.get(spec.key), fact.kind)
+        except FieldProblem as problem:
+            self.problem(problem.rule, problem.message, fact.ident, None if problem.on_fact else spec.key, fact.entry)
+            return
+        for item in items:
+            try:
+                parsed = unit.parse(spec, item, fact.kind, self)
+            except FieldProblem as problem:
+                self.problem(problem.rule, problem.message, fact.ident, spec.key, fact.entry)
+                continue
+            if parsed.ref is not None:
+                fact.refs.setdefault(spec.prop, []).append(parsed.ref)
+            for prop, term in parsed.terms:
+                fact.values.setdefault(prop, []).append(term)
 
-        def integer(value: int) -> ox.Literal:
-            # xsd:integer, not xsd:positiveInteger: pyoxigraph stores the latter as the former, and an
-            # export must load back unchanged; SHACL (sh:minInclusive 1) keeps it positive
-            return ox.Literal(str(value), datatype=_n(XSD + "integer"))
-
-        fact.values[SKG + "troopsText"] = [ox.Literal(strength.text)]
-        fact.values[SKG + "troopsMin"] = [integer(strength.low)]
-        if strength.high is not None:
-            fact.values[SKG + "troopsMax"] = [integer(strength.high)]
-        if strength.approximate:
-            fact.values[SKG + "approximate"] = [ox.Literal("true", datatype=_n(XSD + "boolean"))]
-        return integer(strength.number) if strength.number is not None else None
-
-    def times(self, fact: _Fact, time_keys: tuple[str, ...]) -> None:
-        entry, name = fact.entry, fact.ident
-        published = self.article.published
-        for key in time_keys:
-            if key not in entry or entry[key] is None:
+    def times(self, fact: CompiledReport) -> None:
+        """The fact's times, each parsed by its kind; then the order between them."""
+        for spec in fact.kind.times:
+            raw = fact.entry.get(spec.key)
+            if raw is None:
                 continue
             try:
-                value = parse_time(entry[key], published=published, is_end=(key == "end"))
-            except TimeError as err:
-                self.problem("real-date", str(err), name, key, entry)
+                parsed = spec.unit.parse(spec, raw, fact.kind, self)
+            except FieldProblem as problem:
+                self.problem(problem.rule, problem.message, fact.ident, spec.key, fact.entry)
                 continue
-            if key != "end" and not value.planned:
-                # a reported event or beginning happened by the time the article was published
-                if value.earliest and value.earliest > published:
-                    self.problem("after-publication", f"'{value.text}' is after the article was published "
-                                 f"({published.isoformat()}); an article reports what has already happened",
-                                 name, key, entry)
-                    continue
-                if value.latest is None or value.latest > published:
-                    value = TimeValue(value.lexical, value.datatype, value.earliest, published, value.text)
-            fact.times[key] = value
-        start, end = fact.times.get("start"), fact.times.get("end")
-        if end and not end.planned and end.earliest and end.earliest > published:
-            self.problem("after-publication", f"end '{end.text}' is after the article was published "
-                         f"({published.isoformat()}); write a plan or deadline as 'planned ...'", name, "end", entry)
-        if start and end and start.earliest and end.latest and end.latest < start.earliest:
-            self.problem("end-before-start", f"end '{end.text}' is before start '{start.text}'", name, "end", entry)
+            fact.times[spec.key] = parsed.value
+            fact.time_terms += parsed.terms
+        for spec in fact.kind.times:
+            value = fact.times.get(spec.key)
+            wrong = TimeKind.out_of_order(spec, value, fact.times) if value else None
+            if wrong:
+                self.problem("end-before-start", wrong, fact.ident, spec.key, fact.entry)
 
-    def quotes(self, fact: _Fact) -> None:
+    def quotes(self, fact: CompiledReport) -> None:
         entry, name = fact.entry, fact.ident
         raw = entry.get("quote")
         quotes = raw if isinstance(raw, list) else [raw] if raw is not None else []
@@ -464,7 +260,7 @@ class _FactCompiler:
             else:
                 fact.quotes.append(quote)
 
-    def attribution(self, fact: _Fact) -> None:
+    def attribution(self, fact: CompiledReport) -> None:
         entry, name = fact.entry, fact.ident
         raw = entry.get("according_to")
         if raw is None:
@@ -485,20 +281,11 @@ class _FactCompiler:
         fact.attribution = (str(words).strip() if words else None, actor_iri)
 
 
-def identity_key(kind: schema.FactType, values: dict[str, list]) -> str:
-    """The digest of a report's kind and identifying roles: equal keys, same fact (up to time)."""
-    roles = {key: sorted(str(o) for o in values.get(kind.field(key).prop, [])) for key in kind.identity}
-    content = json.dumps({"type": kind.name, "roles": roles}, sort_keys=True)
-    return hashlib.sha256(content.encode()).hexdigest()[:24]
-
-
-def _citation_iri(report: str, article_iri: str, quote: str) -> str:
-    digest = hashlib.sha256("\n".join((report, article_iri, quote)).encode()).hexdigest()
-    return SKC + digest[:20]
-
-
-def compile_file(source: _Source, index: EntityIndex, ontology: Ontology,
-                 declared: list[tuple[str, LineDict]]) -> CompiledFile:
+def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
+                 declared: list[tuple[str, LineDict]],
+                 fact_types: dict[str, schema.FactType] | None = None) -> CompiledFile:
+    """The file's quads, or its problems in ``source.problems``; ``fact_types``: the project's
+    (loader/schema.py) unless given."""
     doc = source.doc
     for key in doc:
         if key not in ("article", "entities", "facts"):
@@ -519,7 +306,7 @@ def compile_file(source: _Source, index: EntityIndex, ontology: Ontology,
     if facts_raw is not None and "article" not in doc:
         source.problem("missing-article", "a file with facts must name its 'article'", line=1, field="article")
     graph_iri = article.iri if article else GRAPH + source.path.stem
-    graph = _n(graph_iri)
+    graph = ox.NamedNode(graph_iri)
     out = CompiledFile(source.path, graph_iri, article=article)
     for iri, entry in declared:
         out.quads.extend(entity_quads(iri, entry, graph))
@@ -529,8 +316,9 @@ def compile_file(source: _Source, index: EntityIndex, ontology: Ontology,
     if not isinstance(facts_raw, list):
         source.problem("structure", "'facts' must be a list", line=doc.key_lines.get("facts"))
         return out
-    compiler = _FactCompiler(source, index, ontology, article)
-    facts: dict[str, _Fact] = {}
+    compiler = ReportCompiler(source, index, ontology, article,
+                              schema.FACT_TYPES if fact_types is None else fact_types)
+    facts: dict[str, CompiledReport] = {}
     for position, entry in enumerate(facts_raw, 1):
         fact = compiler.fact(position, entry)
         if fact is None:
@@ -540,64 +328,21 @@ def compile_file(source: _Source, index: EntityIndex, ontology: Ontology,
                              f"(first on line {facts[fact.ident].entry.line})", fact.ident, None, fact.entry)
             continue
         facts[fact.ident] = fact
-    for fact in facts.values():
+    for fact in facts.values():  # references between facts, once every fact of the file is read
         for prop, refs in fact.refs.items():
-            key = next(f.key for f in fact.kind.fields if f.prop == prop)
-            expected = next(f.range for f in fact.kind.fields if f.prop == prop)
+            spec = next(f for f in fact.kind.fields if f.prop == prop)
             for ref in refs:
                 target = facts.get(ref)
-                if target is None:
-                    compiler.problem("fact-ref", f"no fact with id '{ref}' in this file", fact.ident, key, fact.entry)
-                elif not ontology.is_a({target.kind.iri}, expected):
-                    compiler.problem("wrong-kind", f"'{ref}' is {_a(target.kind.name)}, but '{key}' must be "
-                                     f"{_a(_local(expected))}", fact.ident, key, fact.entry)
+                try:
+                    FactReferenceKind.check(spec, ref, target.kind if target else None, ontology)
+                except FieldProblem as problem:
+                    compiler.problem(problem.rule, problem.message, fact.ident, spec.key, fact.entry)
     if source.problems:
         return out
     out.quads.extend(article_quads(article, graph))
-    out.quads.append(ox.Quad(_n(article.iri), _n(SKG + "factFile"), ox.Literal(source.path.name), graph))
+    out.quads.append(ox.Quad(ox.NamedNode(article.iri), ox.NamedNode(SKG + "factFile"), ox.Literal(source.path.name), graph))
     for fact in facts.values():
-        out.quads.extend(_report_quads(fact, facts, article, graph))
+        out.quads.extend(report_quads(fact, facts, article, graph))
         out.reports[fact.iri] = fact.ident
     out.facts = len(facts)
     return out
-
-
-def _report_quads(fact: _Fact, facts: dict[str, _Fact], article: Article, graph: ox.NamedNode) -> list[ox.Quad]:
-    """What the article says about one fact: its kind and roles, times and values as given, its quotes."""
-    s = _n(fact.iri)
-    quads = [
-        ox.Quad(s, _n(RDF + "type"), _n(SKG + "Report"), graph),
-        ox.Quad(s, _n(SKG + "reportedType"), _n(fact.kind.iri), graph),
-        ox.Quad(s, _n(SKG + "identityKey"), ox.Literal(identity_key(fact.kind, fact.values)), graph),
-    ]
-    for prop, objects in fact.values.items():
-        quads.extend(ox.Quad(s, _n(prop), o, graph) for o in objects)
-    for prop, refs in fact.refs.items():
-        quads.extend(ox.Quad(s, _n(prop), _n(facts[ref].iri), graph) for ref in refs)
-    for key, value in fact.times.items():
-        name = "plannedEnd" if value.planned else key
-        if value.lexical:
-            quads.append(ox.Quad(s, _n(SKG + name), ox.Literal(value.lexical, datatype=_n(value.datatype)), graph))
-        if value.earliest:
-            quads.append(ox.Quad(s, _n(SKG + name + "Earliest"), _date(value.earliest), graph))
-        if value.latest:
-            quads.append(ox.Quad(s, _n(SKG + name + "Latest"), _date(value.latest), graph))
-        quads.append(ox.Quad(s, _n(SKG + key + "AsWritten"), ox.Literal(value.text), graph))
-    for prop, targets in ((SKG + "sameReportAs", fact.same_as), (SKG + "distinctFrom", fact.distinct_from)):
-        quads.extend(ox.Quad(s, _n(prop), _n(t), graph) for t in targets)
-    quads.append(ox.Quad(s, _n(PROV + "wasDerivedFrom"), _n(article.iri), graph))
-    words, actor = fact.attribution
-    for quote in fact.quotes:
-        c = _n(_citation_iri(fact.iri, article.iri, quote))
-        quads += [
-            ox.Quad(s, _n(SKG + "citation"), c, graph),
-            ox.Quad(c, _n(RDF + "type"), _n(SKG + "Citation"), graph),
-            ox.Quad(c, _n(SKG + "cites"), _n(article.iri), graph),
-            ox.Quad(c, _n(SKG + "quote"), ox.Literal(quote), graph),
-            ox.Quad(c, _n(SKG + "localId"), ox.Literal(fact.ident), graph),
-        ]
-        if words:
-            quads.append(ox.Quad(c, _n(SKG + "attribution"), ox.Literal(words), graph))
-        if actor:
-            quads.append(ox.Quad(c, _n(SKG + "attributedTo"), _n(actor), graph))
-    return quads

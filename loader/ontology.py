@@ -25,6 +25,11 @@ class Ontology:
     inverses: dict[str, set[str]] = field(default_factory=dict)  # property -> its owl:inverseOf (both ways)
     domains: dict[str, set[str]] = field(default_factory=dict)  # property -> named rdfs:domain classes
     ranges: dict[str, set[str]] = field(default_factory=dict)  # object property -> named rdfs:range classes
+    # vocabulary class -> its individuals, in the order the ontology lists them (for shapes, README)
+    vocabularies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # term -> its English rdfs:label
+    comments: dict[str, str] = field(default_factory=dict)  # term -> its English rdfs:comment
+    parents: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its direct superclasses
 
     def is_a(self, types: set[str], cls: str) -> bool:
         return any(cls in self.superclasses.get(t, {t}) for t in types)
@@ -53,7 +58,15 @@ def load_ontology(directory: Path = ONTOLOGY_DIR) -> Ontology:
     ranges: dict[str, set[str]] = defaultdict(set)
     typed: dict[str, set[str]] = defaultdict(set)
     object_properties = set()
+    labels: dict[str, str] = {}
+    comments: dict[str, str] = {}
     for q in quads:
+        if (isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+                and q.object.language in ("en", None)):
+            if q.predicate.value == RDFS + "label":
+                labels.setdefault(q.subject.value, q.object.value)
+            elif q.predicate.value == RDFS + "comment":
+                comments.setdefault(q.subject.value, q.object.value)
         if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
             continue  # anonymous class expressions are left to the reasoner
         s, p, o = q.subject.value, q.predicate.value, q.object.value
@@ -87,10 +100,13 @@ def load_ontology(directory: Path = ONTOLOGY_DIR) -> Ontology:
     # a datatype property's range is a datatype, not a class of its values
     ranges = {p: rs - {OWL + "Thing"} for p, rs in ranges.items() if p in object_properties}
     domains = {p: ds - {OWL + "Thing"} for p, ds in domains.items()}
-    members: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, dict[str, None]] = defaultdict(dict)  # insertion-ordered: the files' order
     for individual, types in typed.items():
         for t in types:
             if t.startswith(SKG):
-                members[t].add(individual)
+                members[t][individual] = None
+    # the direct superclasses, in a stable order
+    direct = {c: tuple(sorted(ps)) for c, ps in parents.items()}
     quads.sort(key=str)
-    return Ontology(quads, superclasses, dict(members), superproperties, dict(inverses), domains, ranges)
+    return Ontology(quads, superclasses, {c: set(m) for c, m in members.items()}, superproperties, dict(inverses),
+                    domains, ranges, {c: tuple(m) for c, m in members.items()}, labels, comments, direct)

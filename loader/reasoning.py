@@ -39,6 +39,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from .namespaces import PREFIXES
+
 __all__ = ["ConsistencyReport", "JavaMissing", "ReasonerError", "check_consistency"]
 
 
@@ -211,23 +213,6 @@ def _run_hermit(copy: rdflib.Graph) -> tuple[bool, list[str]]:
 
 # ------------------------------------------------------------------- explaining a clash
 
-_PREFIXES = {
-    "skg": "https://w3id.org/sahel-kg/ontology#",
-    "sk": "https://w3id.org/sahel-kg/entity/",
-    "skf": "https://w3id.org/sahel-kg/fact/",
-    "skc": "https://w3id.org/sahel-kg/citation/",
-    "ska": "https://w3id.org/sahel-kg/article/",
-    "owl": str(OWL),
-    "rdfs": str(RDFS),
-    "rdf": str(RDF),
-    "xsd": str(XSD),
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
-
-
 def _name(node) -> str:
     if isinstance(node, tuple):  # a union of classes
         return " or ".join(_name(n) for n in node)
@@ -237,7 +222,7 @@ def _name(node) -> str:
     if isinstance(node, BNode):
         return f"_:{node} (blank node)"
     text = str(node)
-    for prefix, ns in _PREFIXES.items():
+    for prefix, ns in PREFIXES.items():
         if text.startswith(ns) and re.fullmatch(r"[\w.-]*", text[len(ns) :]):
             return f"{prefix}:{text[len(ns) :]}"
     return f"<{text}>"

@@ -1,14 +1,18 @@
 """What a fact file may say: the kinds of fact, their fields, and what each field must point to.
 
-The ontology (ontology/*.ttl) defines the classes and properties; this table says how a fact file
-writes them. ``tests/test_schema.py`` checks that every class and property named here exists in
-the ontology, so the two cannot drift apart.
+This is the one declaration of a kind of fact. The ontology (ontology/*.ttl) defines its class
+and properties, with their labels and comments, and the vocabularies; everything else is derived
+from here: parsing and messages (each field's kind, loader/fieldkinds.py), the SHACL shapes of
+reports and facts (loader/shapegen.py) and the README's data-model table
+(``python -m loader.schema --readme``). ``tests/test_schema.py`` checks that every class and
+property named here exists in the ontology.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .fieldkinds import KINDS, FieldKind
 from .namespaces import SKG
 
 
@@ -16,22 +20,46 @@ from .namespaces import SKG
 class Field:
     key: str  # the key in the fact file
     prop: str  # the property IRI it becomes
-    kind: str  # "entity", "vocab", "fact", "text", "troops", "bool"
+    kind: str  # a kind of loader/fieldkinds.py: "entity", "vocab", "fact", "text", "troops", "bool", "time", "end"
     range: str | None = None  # class IRI the value must be an instance of (entity, vocab, fact)
     many: bool = False
     required: bool = False
+    name: str | None = None  # in an analyst's words, when not the property's rdfs:label
+    note: str | None = None  # what the value is, after what it must be: "where the troops are"
+    after: str | None = None  # a time: the key of the time it cannot be before ("end": "start")
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"field '{self.key}': no kind of field '{self.kind}' (known: {', '.join(KINDS)})")
+
+    @property
+    def unit(self) -> FieldKind:
+        """The field's kind: its parsing, messages and shape."""
+        return KINDS[self.kind]
 
 
-def _role(key: str, prop: str, cls: str, *, many: bool = False, required: bool = False) -> Field:
-    return Field(key, SKG + prop, "entity", SKG + cls, many, required)
+def _role(key: str, prop: str, cls: str, *, many: bool = False, required: bool = False, name: str | None = None,
+          note: str | None = None) -> Field:
+    return Field(key, SKG + prop, "entity", SKG + cls, many, required, name, note)
 
 
-def _vocab(key: str, prop: str, cls: str, *, many: bool = False, required: bool = False) -> Field:
-    return Field(key, SKG + prop, "vocab", SKG + cls, many, required)
+def _vocab(key: str, prop: str, cls: str, *, many: bool = False, required: bool = False,
+           name: str | None = None) -> Field:
+    return Field(key, SKG + prop, "vocab", SKG + cls, many, required, name)
 
 
-def _text(key: str, prop: str, *, many: bool = False, required: bool = False) -> Field:
-    return Field(key, SKG + prop, "text", None, many, required)
+def _text(key: str, prop: str, *, many: bool = False, required: bool = False, name: str | None = None,
+          note: str | None = None) -> Field:
+    return Field(key, SKG + prop, "text", None, many, required, name, note)
+
+
+def _occasion(note: str) -> Field:  # the event during which it happened
+    return Field("occasion", SKG + "occasion", "fact", SKG + "Event", note=note)
+
+
+# The times of a situation and of an event: the same for every kind.
+SITUATION_TIMES = (Field("start", SKG + "start", "time"), Field("end", SKG + "end", "end", after="start"))
+EVENT_TIMES = (Field("date", SKG + "date", "time"),)
 
 
 @dataclass(frozen=True)
@@ -47,98 +75,98 @@ class FactType:
     def iri(self) -> str:
         return SKG + self.name
 
+    @property
+    def times(self) -> tuple[Field, ...]:
+        return SITUATION_TIMES if self.situation else EVENT_TIMES
+
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
 
 
 _DESCRIPTION = _text("description", "description")
-_OCCASION = Field("occasion", SKG + "occasion", "fact", SKG + "Event")  # the event during which it happened
+_STATEMENT = (  # a statement and an announcement say the same things
+    _vocab("kind", "statementKind", "StatementKind", required=True, name="kind of statement"),
+    _role("actor", "actor", "Actor", many=True, required=True, note="who speak"),
+    _role("addressee", "addressee", "Actor", many=True),
+    _role("about", "about", "Actor", many=True, name="subject", note="the statement is about"),
+    _text("content", "content", required=True, note="saying what was said or announced"),
+    _occasion("during which it was said"),
+    _DESCRIPTION,
+)
 
 FACT_TYPES: dict[str, FactType] = {
     t.name: t
     for t in (
         FactType("Rule", True, (
-            _role("regime", "regime", "Regime", required=True),
-            _role("state", "state", "State", required=True),
-            _role("leader", "leader", "Person"),
-            Field("came_to_power_by", SKG + "cameToPowerBy", "fact", SKG + "Coup", many=True),
+            _role("regime", "regime", "Regime", required=True, note=", the body that governs the state"),
+            _role("state", "state", "State", required=True, note=", the state the regime governs"),
+            _role("leader", "leader", "Person", note=", the head of the regime"),
+            Field("came_to_power_by", SKG + "cameToPowerBy", "fact", SKG + "Coup", many=True,
+                  name="coup that brought it to power", note="; one junta may take it twice"),
             _DESCRIPTION,
         ), ("regime", "state")),
         FactType("OfficeHolding", True, (
-            _role("holder", "holder", "Person", required=True),
+            _role("holder", "holder", "Person", required=True, note=", the person who holds the office"),
             _vocab("office", "office", "Office", required=True),
-            _role("of", "officeOf", "Actor", required=True),
+            _role("of", "officeOf", "Actor", required=True, name="state or organization", note="whose office it is"),
             _DESCRIPTION,
         ), ("holder", "office", "of")),
         FactType("Membership", True, (
-            _role("member", "member", "Actor", required=True),
-            _role("organization", "organization", "Organization", required=True),
+            _role("member", "member", "Actor", required=True, note=", usually a State"),
+            _role("organization", "organization", "Organization", required=True, note="the member belongs to"),
             _vocab("status", "status", "MembershipStatus", required=True),
             _DESCRIPTION,
         ), ("member", "organization", "status")),
         FactType("MilitaryPresence", True, (
-            _role("deploying_state", "deployingState", "State", required=True),
-            _role("deploying_force", "deployingForce", "Organization"),
-            _role("host_state", "hostState", "State", required=True),
-            Field("troops", SKG + "troopStrength", "troops"),
-            _role("place", "place", "Place", many=True),
+            _role("deploying_state", "deployingState", "State", required=True,
+                  note=", the state whose troops are there"),
+            _role("deploying_force", "deployingForce", "Organization", note=", e.g. an operation or a joint force"),
+            _role("host_state", "hostState", "State", required=True,
+                  note=", the state on whose territory the troops are"),
+            Field("troops", SKG + "troopStrength", "troops", name="troop strength"),
+            _role("place", "place", "Place", many=True, note="where the troops are"),
             _text("purpose", "purpose"),
             _DESCRIPTION,
         ), ("deploying_state", "deploying_force", "host_state")),
         FactType("SecurityCooperation", True, (
-            _role("partners", "partner", "Actor", many=True, required=True),
-            _vocab("domain", "domain", "CooperationDomain", many=True),
+            _role("partners", "partner", "Actor", many=True, required=True, name="partner"),
+            _vocab("domain", "domain", "CooperationDomain", many=True, name="domain"),
             _DESCRIPTION,
         ), ("partners",)),
         FactType("ArmedConflict", True, (
             _role("location", "location", "Place", many=True, required=True),
-            _role("parties", "actor", "Actor", many=True),
+            _role("parties", "actor", "Actor", many=True, name="party", note="fighting in the conflict"),
             _DESCRIPTION,
         ), ("location", "parties")),
         FactType("Coup", False, (
-            _role("state", "state", "State", required=True),
-            _role("ousted", "ousted", "Person", many=True),
-            _role("new_regime", "newRegime", "Regime"),
-            _role("leader", "leader", "Person"),
+            _role("state", "state", "State", required=True, note=", where the coup happened"),
+            _role("ousted", "ousted", "Person", many=True, name="ousted leader"),
+            _role("new_regime", "newRegime", "Regime", note=", the regime that took power"),
+            _role("leader", "leader", "Person", note="of the coup"),
             _DESCRIPTION,
         ), ("state",)),
         FactType("DiplomaticContact", False, (
-            _vocab("kind", "contactKind", "ContactKind", required=True),
-            _role("actor", "actor", "Actor", many=True, required=True),
-            _role("counterpart", "counterpart", "Actor", many=True, required=True),
-            _role("leader", "leader", "Person"),
-            _role("place", "place", "Place", many=True),
+            _vocab("kind", "contactKind", "ContactKind", required=True, name="kind of contact"),
+            _role("actor", "actor", "Actor", many=True, required=True, note="who call, visit or meet"),
+            _role("counterpart", "counterpart", "Actor", many=True, required=True,
+                  note="who are called, visited or met"),
+            _role("leader", "leader", "Person", note="of the delegation"),
+            _role("place", "place", "Place", many=True, note="where the contact happened"),
             _text("purpose", "purpose"),
-            _text("topics", "topic", many=True),
+            _text("topics", "topic", many=True, name="topic"),
             _vocab("outcome", "outcome", "ContactOutcome"),
-            _role("outcome_with", "outcomeWith", "Actor", many=True),
+            _role("outcome_with", "outcomeWith", "Actor", many=True, name="party to the outcome"),
             _DESCRIPTION,
         ), ("kind", "actor", "counterpart")),
-        FactType("Statement", False, (
-            _vocab("kind", "statementKind", "StatementKind", required=True),
-            _role("actor", "actor", "Actor", many=True, required=True),
-            _role("addressee", "addressee", "Actor", many=True),
-            _role("about", "about", "Actor", many=True),
-            _text("content", "content", required=True),
-            _OCCASION,
-            _DESCRIPTION,
-        ), ("kind", "actor", "about")),
-        FactType("Announcement", False, (
-            _vocab("kind", "statementKind", "StatementKind", required=True),
-            _role("actor", "actor", "Actor", many=True, required=True),
-            _role("addressee", "addressee", "Actor", many=True),
-            _role("about", "about", "Actor", many=True),
-            _text("content", "content", required=True),
-            _OCCASION,
-            _DESCRIPTION,
-        ), ("kind", "actor", "about")),
+        FactType("Statement", False, _STATEMENT, ("kind", "actor", "about")),
+        FactType("Announcement", False, _STATEMENT, ("kind", "actor", "about")),
         FactType("CooperationChange", False, (
-            _vocab("kind", "changeKind", "CooperationChangeKind", required=True),
-            _role("actor", "actor", "Actor", many=True),
-            _role("counterpart", "counterpart", "Actor", many=True),
-            _vocab("domain", "domain", "CooperationDomain", many=True),
-            _role("place", "place", "Place", many=True),
-            _OCCASION,
+            _vocab("kind", "changeKind", "CooperationChangeKind", required=True, name="kind of change"),
+            _role("actor", "actor", "Actor", many=True, note="who make the change"),
+            _role("counterpart", "counterpart", "Actor", many=True, note="the change is directed at"),
+            _vocab("domain", "domain", "CooperationDomain", many=True, name="domain"),
+            _role("place", "place", "Place", many=True, note="where the change happened, e.g. a base handed over"),
+            _occasion("during which the change happened"),
             _DESCRIPTION,
         ), ("kind", "actor", "counterpart")),
     )
@@ -146,10 +174,18 @@ FACT_TYPES: dict[str, FactType] = {
 
 # Keys every fact may have besides its type's fields.
 COMMON_KEYS = ("id", "type", "quote", "according_to", "same_as", "distinct_from")
-TIME_KEYS_SITUATION = ("start", "end")
-TIME_KEYS_EVENT = ("date",)
+TIME_KEYS_SITUATION = tuple(f.key for f in SITUATION_TIMES)
+TIME_KEYS_EVENT = tuple(f.key for f in EVENT_TIMES)
 ATTRIBUTION_KEYS = ("source", "actor")
 
 ENTITY_TYPES = ("State", "City", "Region", "Person", "Organization", "Alliance", "Regime",
                 "MilitaryJunta", "ArmedGroup", "StateGroup")
 ENTITY_KEYS = ("id", "type", "label", "aliases", "wikidata", "description")
+
+
+if __name__ == "__main__":  # python -m loader.schema --readme | --shapes
+    import sys
+
+    from loader.schemadoc import main
+
+    sys.exit(main(sys.argv[1:]))

@@ -1,6 +1,8 @@
 """SHACL validation of one compiled file at a time, reported as Problems an analyst can act on.
 
-The shapes are in ontology/shapes.ttl. Each file is validated on its own, never the whole store:
+The shapes of reports and facts are generated from their declaration (loader/shapegen.py from
+loader/schema.py); those of sources, citations, articles and entities are in ontology/shapes.ttl.
+Each file is validated on its own, never the whole store:
 the data graph is the file's triples, plus the rdf:type of every entity they point to (from the
 entity index, so that ``sh:class`` sees that Niger is a State) and the class tree of the ontology
 (``rdfs:subClassOf``, so that a MilitaryJunta is a Regime and ``sh:targetClass skg:Fact`` reaches
@@ -9,7 +11,8 @@ reported on.
 
 Each SHACL result becomes one Problem with rule ``shacl:<constraint>`` (``shacl:minCount``,
 ``shacl:class``, ...), the fact's id in its fact file (the ``skg:localId`` of its citations), or
-``entity '<local name>'`` for an entity, and the fact-file key of the property (loader/schema.py).
+``entity '<local name>'`` for an entity, and the fact-file key of the property (the shape's
+``sks:field``, or the key of its path).
 The message says what is wrong, then what was expected (the shape's ``sh:description``).
 """
 
@@ -30,12 +33,17 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from . import schema
-from .factfile import CompiledFile, _a
+from .factfile import CompiledFile
 from .namespaces import ONTOLOGY_DIR, PROV, SCHEMA, SK, SKF, SKG, SKOS
+from .ontology import load_ontology
 from .problems import Problem
+from .rdfterms import indefinite as _a
+from .rdfterms import local as _local
+from .rdfterms import to_rdflib as _term
+from .shapegen import SKS, fact_shapes
+from .shapegen import shapes_as_graph as _generated
 
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-SKS = rdflib.Namespace("https://w3id.org/sahel-kg/shapes#")
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"  # the shapes that are not a kind's fields
 
 _FACT = URIRef(SKG + "Fact")
 _CITATION = URIRef(SKG + "Citation")
@@ -44,14 +52,11 @@ _ENTITY_CLASSES = (URIRef(SKG + "Actor"), URIRef(SKG + "Place"))
 _CITES = URIRef(SKG + "citation")
 _REPORTED_TYPE = URIRef(SKG + "reportedType")
 _LOCAL_ID = URIRef(SKG + "localId")
-_SUBCLASS_OF, _LABEL, _XSD_STRING = str(RDFS.subClassOf), str(RDFS.label), str(XSD.string)
+_SUBCLASS_OF, _LABEL = str(RDFS.subClassOf), str(RDFS.label)
 
-# Fact-file keys of the properties that are not fields of a kind of fact (loader/schema.py has those).
+# Fact-file keys of the properties of the hand-written shapes (the generated ones say sks:field).
 _KEYS = {
     RDF.type: "type",
-    **{URIRef(SKG + time + bound): time
-       for time in ("start", "end", "date") for bound in ("", "Earliest", "Latest")},
-    URIRef(SKG + "approximate"): "troops",
     URIRef(SKG + "citation"): "quote",
     URIRef(PROV + "wasDerivedFrom"): "article",
     # citations
@@ -92,21 +97,28 @@ _DATATYPE_NAMES = {
 }
 
 
-@cache
-def shapes_graph() -> rdflib.Graph:
-    """The shapes, parsed once."""
-    graph = rdflib.Graph()
+def build_shapes(fact_types: dict[str, schema.FactType], ontology) -> rdflib.Graph:
+    """The shapes of these kinds of fact, generated from their declaration, plus the hand-written ones."""
+    graph = _generated(fact_shapes(fact_types, ontology))
     graph.parse(SHAPES_FILE, format="turtle")
     return graph
 
 
+@cache
+def shapes_graph() -> rdflib.Graph:
+    """The shapes of the project's kinds of fact, built once."""
+    return build_shapes(schema.FACT_TYPES, load_ontology())
+
+
 def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
-                      ontology_quads: Iterable[ox.Quad]) -> list[Problem]:
+                      ontology_quads: Iterable[ox.Quad], shapes: rdflib.Graph | None = None) -> list[Problem]:
     """SHACL-validate one compiled file; one Problem per result, in a stable order.
 
     ``entity_types`` maps entity IRIs to their class IRIs (the entity index); only the entities
-    the file points to are used. ``ontology_quads`` gives the class tree.
+    the file points to are used. ``ontology_quads`` gives the class tree. ``shapes``: the
+    project's (``shapes_graph()``) unless given.
     """
+    shapes = shapes_graph() if shapes is None else shapes
     data = rdflib.Graph()
     own_types: dict = defaultdict(set)  # the nodes the file itself types, and their classes
     referenced: set[str] = set()
@@ -135,22 +147,23 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
               and quad.object.language in ("en", None)):
             labels[URIRef(quad.subject.value)] = quad.object.value
     with _quiet():
-        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                                inplace=True, advanced=False)
     if conforms:
         return []
-    return _Reporter(compiled, own_types, data, labels).problems(report)
+    return _Reporter(compiled, own_types, data, labels, shapes).problems(report)
 
 
 class _Reporter:
     """Turns a pySHACL report graph into Problems for one file."""
 
-    def __init__(self, compiled: CompiledFile, own_types: dict, data: rdflib.Graph, labels: dict[URIRef, str]):
+    def __init__(self, compiled: CompiledFile, own_types: dict, data: rdflib.Graph, labels: dict[URIRef, str],
+                 shapes: rdflib.Graph):
         self.file = str(compiled.path)
         self.own_types = own_types  # node -> classes, as the file itself types it
         self.data = data  # what was validated: the file plus its context (entity types, class tree)
         self.labels = labels  # ontology terms -> their English labels
-        self.shapes = shapes_graph()
+        self.shapes = shapes
         fact_ids: dict = defaultdict(set)
         for fact, citation in data.subject_objects(_CITES):
             fact_ids[fact] |= {str(i) for i in data.objects(citation, _LOCAL_ID)}
@@ -187,8 +200,6 @@ class _Reporter:
         key = self.shapes.value(shape, SKS.field)
         if self.is_a(types, _FACT):
             fact = self.fact_ids.get(focus) or _local(focus)
-            if key is None:
-                key = self.fact_key(types, path)
         elif _CITATION in types:
             ids = sorted(str(i) for i in self.data.objects(focus, _LOCAL_ID))
             facts = sorted(self.data.subjects(_CITES, focus), key=str)
@@ -202,14 +213,6 @@ class _Reporter:
         if key is None and isinstance(path, URIRef):
             key = _KEYS.get(path, _local(path))
         return fact, (str(key) if key is not None else None)
-
-    def fact_key(self, types: set, path) -> str | None:
-        for cls in sorted(types):
-            kind = schema.FACT_TYPES.get(_local(cls)) if str(cls).startswith(SKG) else None
-            for spec in kind.fields if kind else ():
-                if URIRef(spec.prop) == path:
-                    return spec.key
-        return None
 
     def is_a(self, types: Iterable, cls: URIRef) -> bool:
         return any(cls in set(self.data.transitive_objects(t, RDFS.subClassOf)) for t in types)
@@ -292,18 +295,6 @@ class _Reporter:
         return f"<{iri}>"
 
 
-def _term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 @contextmanager
 def _quiet() -> Iterator[None]:
     """rdflib logs ill-typed literals and pySHACL logs to stderr: only the CLI may print."""
@@ -324,10 +315,6 @@ def _constraint_name(component) -> str:
 
 def _datatype_name(datatype) -> str:
     return _DATATYPE_NAMES.get(datatype) or f"xsd:{_local(datatype)}"
-
-
-def _local(iri) -> str:
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _either(options: list[str]) -> str:

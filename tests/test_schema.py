@@ -9,6 +9,7 @@ import pytest
 from loader import schema
 from loader.namespaces import SKG
 from loader.ontology import load_ontology
+from loader.schemadoc import readme_blocks
 
 ONTOLOGY = load_ontology()
 DECLARED = {q.subject.value for q in ONTOLOGY.quads if q.predicate.value.endswith("#type")}
@@ -48,7 +49,7 @@ def test_every_kind_says_which_roles_make_it_one_fact():
 
 def test_the_readme_identity_table_is_the_schema():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    table = readme.split("<!-- identity table:", 1)[1].split("\n\n", 1)[0].splitlines()[3:]
+    table = readme_blocks(readme)["identity table"].splitlines()[2:]
     expected = [f"| `{k.name}` | {'situation' if k.situation else 'event'} | "
                 + ", ".join(f"`{key}`" for key in k.identity) + " |" for k in schema.FACT_TYPES.values()]
     assert table == expected

@@ -1,4 +1,4 @@
-"""The SHACL shapes (ontology/shapes.ttl), run by loader/shapes.py on each compiled file.
+"""The SHACL shapes (generated from loader/schema.py, plus ontology/shapes.ttl), run by loader/shapes.py on each compiled file.
 
 The seed data passes. Each broken case takes the seed article's compiled quads, removes or adds a
 few triples, and must give exactly one problem line, compared as a whole string. The shapes must
