@@ -120,3 +120,35 @@ facts:
         "'2024-03-26-channelstv-niger-putin-security-cooperation.yaml'; loading 'other.yaml' would replace them. "
         "Put all of an article's facts in one fact file. [one-file-per-article]")
     assert run("export", "--format", "nquads", "--store", store).stdout_bytes == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["query", "who-rules", "-p", "state=Niger", "-p", "state=Mali"],
+     "error: --param state is given twice; give each parameter once"),
+    (["query", "who-rules", "-p", "Niger"], "error: --param 'Niger' is not KEY=VALUE"),
+    (["query", "foreign-presences", "-p", "host=Niger", "--as-of", "2024-02-30"],
+     "error: --as-of: '2024-02-30' is not a date (expected YYYY-MM-DD)"),
+    (["query", "who-rules", "-p", "state=Niger", "--as-of", "2024-03-26"], "error: query 'who-rules' does not take --as-of"),
+    (["conflicts", "--entity", "Nigr"],
+     "error: --entity: unknown entity 'Nigr'; did you mean 'niger'? (declare it under 'entities:' if it is new)"),
+])
+def test_parameter_mistakes_are_worded_with_the_options(store, args, message):
+    result = run(*args, "--store", store)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+
+
+def test_library_messages_name_no_option():
+    """The library speaks the domain; only loader/cli.py words an error with the options that fix it."""
+    import ast
+    import re
+
+    offenders = []
+    for module in sorted((PROJECT_ROOT / "loader").glob("*.py")):
+        if module.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) or (isinstance(node, ast.FunctionDef) and node.name == "__init__"):
+                offenders += [f"{module.name}:{node.lineno}: {text.value}" for text in ast.walk(node)
+                              if isinstance(text, ast.Constant) and re.search(r"--[a-z]", str(text.value))]
+    assert offenders == []
