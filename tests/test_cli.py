@@ -152,3 +152,23 @@ def test_library_messages_name_no_option():
                 offenders += [f"{module.name}:{node.lineno}: {text.value}" for text in ast.walk(node)
                               if isinstance(text, ast.Constant) and re.search(r"--[a-z]", str(text.value))]
     assert offenders == []
+
+
+def test_validation_prints_nothing_and_leaves_logging_alone(tmp_path, capfd, caplog):
+    """rdflib logs every ill-typed literal; the library silences rdflib's and pySHACL's loggers while
+    they run, not logging as a whole, and prints nothing itself."""
+    import logging
+
+    from loader import api
+
+    ill_typed = tmp_path / "ill-typed.ttl"
+    ill_typed.write_text('<https://w3id.org/sahel-kg/entity/niger> <http://www.w3.org/2000/01/rdf-schema#comment> '
+                         '"many"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
+    capfd.readouterr()
+    with caplog.at_level(logging.INFO):
+        assert [item.path for item in api.validate(ill_typed).files] == [ill_typed]
+        logging.getLogger("a-notebook").warning("still heard")
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [("a-notebook", "still heard")]
+    assert capfd.readouterr() == ("", "")
+    assert logging.root.manager.disable == logging.NOTSET
+    assert logging.getLogger("pyshacl").level == logging.getLogger("rdflib.term").level == logging.NOTSET
