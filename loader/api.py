@@ -75,7 +75,8 @@ def open(path: str | os.PathLike | None = None, *, endpoint: str | None = None, 
     SPARQL 1.1 server at `endpoint` (its base address or query URL).
 
     A store opened to write holds its writer lock until closed; `read_only` opens it without
-    (it must exist), so that a load or `sahelkg serve` may hold it meanwhile.
+    (it must exist), so that a load or `sahelkg serve` may hold it meanwhile. A server is never
+    locked: `read_only` does not apply to it.
     """
     if endpoint is not None:
         if path is not None:
@@ -165,13 +166,7 @@ class Graph:
     def query(self, query: str | NamedQuery, /, *, as_of: str | dt.date | None = None, **params):
         """The answer as plain values: rows as {column: value} ('' when unbound) for SELECT, a bool
         for ASK, triples for CONSTRUCT and DESCRIBE."""
-        result = self.answer(query, params, as_of).result
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        if isinstance(result, (ox.QueryTriples, list)):  # a server's CONSTRUCT answer is a list of triples
-            return list(result)
-        names = [v.value for v in result.variables]
-        return [{n: row[n].value if row[n] is not None else "" for n in names} for row in result]
+        return rows(self.answer(query, params, as_of).result)
 
     def conflicts(self, entity: str | None = None) -> list[dict[str, str]]:
         """Every disagreement between two reports of one fact (about `entity`, or all), with both
@@ -225,6 +220,16 @@ class Graph:
 
     def __repr__(self) -> str:
         return f"<sahel-kg graph at {self.location}>"
+
+
+def rows(result):
+    """An engine's answer as plain values: rows of strings, a bool, or a list of triples."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, (ox.QueryTriples, list)):  # a server's CONSTRUCT answer is a list of triples
+        return list(result)
+    names = [v.value for v in result.variables]
+    return [{n: row[n].value if row[n] is not None else "" for n in names} for row in result]
 
 
 def _paths(paths: Paths) -> list[Path]:

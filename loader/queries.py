@@ -234,13 +234,11 @@ def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: s
 
 
 def ask(kg, name: str, values: dict[str, str] | None = None, as_of: str | None = None) -> list[dict[str, str]]:
-    """Run a named query on a graph (the store or a server); rows as {column: value} ('' when unbound)."""
-    from .loading import known_entities
+    """Run a named query on a store or a server; rows as {column: value} ('' when unbound).
+    `loader.open(...).query(name, as_of=..., **values)` is the same."""
+    from .api import Graph, rows
 
-    query = find_query(name)
-    result = kg.query(query.text, bind(query, values or {}, known_entities(kg), as_of))
-    names = [v.value for v in result.variables]
-    return [{n: row[n].value if row[n] is not None else "" for n in names} for row in result]
+    return rows(Graph(kg).answer(name, values, as_of).result)
 
 
 def _term(query: NamedQuery, param: Param, raw: str, index: EntityIndex) -> ox.NamedNode | ox.Literal:
