@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from .backend import Backend
 from .factfile import EntityIndex
 from .inference import is_inferred
-from .queries import AS_OF, IsAnUpdate, NamedQuery, QueryError, bind, find_query, is_update
+from .queries import AS_OF, InvalidSparql, IsAnUpdate, NamedQuery, QueryError, bind, find_query, is_update
 from .store import KnowledgeGraph, StoreError
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ class Graph:
         try:
             self.backend.update(sparql)
         except SyntaxError as error:
-            raise QueryError(f"the update is not valid SPARQL 1.1: {error}") from None
+            raise InvalidSparql(str(error), update=True) from None
 
     # --- reading ---
 
@@ -157,7 +157,7 @@ class Graph:
         try:
             result = self.backend.query(named.text, substitutions)
         except SyntaxError as error:
-            raise QueryError(f"the query is not valid SPARQL 1.1: {error}") from None
+            raise InvalidSparql(str(error)) from None
         except RuntimeError as error:  # pyoxigraph binds parameters only when the SELECT clause names them
             raise QueryError(f"cannot run the query: {error}") from None
         bound = {**values, **({AS_OF: day} if day is not None else {})}

@@ -189,7 +189,14 @@ class BadParameterSyntax(QueryError):
 
 def parse_params(items: list[str]) -> dict[str, str]:
     """Parameters written NAME=VALUE (the value may hold '='); a name given twice is an error, since
-    one would silently win."""
+    one would silently win.
+
+    >>> parse_params(["host=Niger", "asOf=2024-03-26"])
+    {'host': 'Niger', 'asOf': '2024-03-26'}
+    >>> parse_params(["host=Niger", "host=Mali"])
+    Traceback (most recent call last):
+    loader.queries.BadParameterSyntax: parameter 'host' is given twice
+    """
     values: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
