@@ -44,7 +44,7 @@ def test_the_readme_python_session_runs(tmp_path, monkeypatch):
 def test_docstring_examples_run(module, seed_store_path, tmp_path):
     store = tmp_path / "store"
     shutil.copytree(seed_store_path, store)
-    tests = doctest.DocTestFinder().find(importlib.import_module(f"loader.{module}"), globs={"store": store})
+    tests = doctest.DocTestFinder().find(importlib.import_module(f"loader.{module}"), extraglobs={"store": store})
     tests = [test for test in tests if test.examples]
     assert tests
     for test in tests:
