@@ -172,3 +172,18 @@ def test_validation_prints_nothing_and_leaves_logging_alone(tmp_path, capfd, cap
     assert capfd.readouterr() == ("", "")
     assert logging.root.manager.disable == logging.NOTSET
     assert logging.getLogger("pyshacl").level == logging.getLogger("rdflib.term").level == logging.NOTSET
+
+
+def test_server_errors_are_worded_with_the_options():
+    from loader.cli import worded
+    from loader.remote import AccessDenied, LoadOutcomeUnknown, LoadStopped, RemoteError
+
+    denied = AccessDenied("http://db:8890/sparql-auth", "answered HTTP 401", "Unauthorized")
+    assert str(denied) == ("http://db:8890/sparql-auth answered HTTP 401 "
+                           "(check the user name, password and authentication scheme): Unauthorized")
+    assert worded(LoadStopped(denied)) == (
+        "http://db:8890/sparql-auth answered HTTP 401 (check --user, --password and --auth): Unauthorized\n"
+        "the load was stopped before any graph was replaced; the remote graphs are as they were")
+    assert worded(LoadOutcomeUnknown(RemoteError("cannot reach http://db:8890/sparql: timed out"))) == (
+        "cannot reach http://db:8890/sparql: timed out\nthe final step, which replaces all graphs in one request, "
+        "may or may not have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe")
