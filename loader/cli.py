@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +17,21 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-from . import export as exporting
-from .inference import is_inferred
-from .loading import article_graph, known_entities, prepare
-from .loading import load as load_files
-from .loading import remove as remove_articles
+from . import api
 from .namespaces import PREFIXES
 from .problems import InvalidInput
-from .queries import QueryError, ask, bind, find_query, is_update, named_queries
-from .remote import RemoteGraph
-from .stats import graph_stats
-from .store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph, StoreError, store_path
+from .queries import (
+    AS_OF,
+    BadParameterSyntax,
+    BadValue,
+    NoAsOf,
+    QueryError,
+    find_query,
+    is_update,
+    named_queries,
+    parse_params,
+)
+from .store import DEFAULT_STORE, STORE_ENV, NoStore, StoreError, StoreServed, store_path
 
 app = typer.Typer(
     help="sahel-kg: a knowledge graph of security relations in the Sahel. Load article facts, "
@@ -90,7 +95,7 @@ def graph_options(command):
         try:
             return command(*args, target=target, **kwargs)
         except StoreError as error:
-            _fail(str(error))
+            _fail(worded(error))
 
     run.__signature__ = signature.replace(parameters=parameters + extra)
     run.__annotations__ = {p.name: p.annotation for p in parameters + extra}
@@ -98,6 +103,43 @@ def graph_options(command):
 
 
 ProblemFormat = Annotated[str, typer.Option("--format", help="How to report problems: text or json.")]
+
+
+def worded(error: Exception) -> str:
+    """A library error in the words of the command line: its options where the library names a concept."""
+    from .remote import AccessDenied, LoadOutcomeUnknown, LoadStopped, NotAnEndpoint, UnknownAuth
+    from .serve import BadAddress
+
+    if isinstance(error, NoStore):
+        return f"{error} (sahelkg load data/)"
+    if isinstance(error, StoreServed):
+        return (f"the store at {error.path} is being served ({error.holder}); stop the server, then try again "
+                "(or run 'sahelkg serve --writable' and load with --endpoint)")
+    if isinstance(error, NotAnEndpoint):
+        if error.credentials:
+            return ("put the user name and password in --user and --password (or SAHELKG_USER and "
+                    "SAHELKG_PASSWORD), not in the --endpoint URL")
+        return f"--endpoint '{error.url}' is not an http(s) URL (e.g. http://127.0.0.1:7878)"
+    if isinstance(error, UnknownAuth):
+        return f"--auth '{error.auth}' is not one of basic, digest"
+    if isinstance(error, AccessDenied):
+        return error.worded("check --user, --password and --auth")
+    if isinstance(error, LoadStopped):
+        return f"{worded(error.cause)}\n{error.outcome}"
+    if isinstance(error, LoadOutcomeUnknown):
+        return (f"{worded(error.cause)}\nthe final step, which replaces all graphs in one request, may or may not "
+                "have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe")
+    if isinstance(error, BadAddress):
+        return f"--bind '{error.bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)"
+    if isinstance(error, NoAsOf):
+        return f"query '{error.query}' does not take --as-of"
+    if isinstance(error, BadValue):
+        return f"{'--as-of' if error.param == AS_OF else '--param ' + error.param}: {error.reason}"
+    if isinstance(error, BadParameterSyntax):
+        if error.twice:
+            return f"--param {error.item} is given twice; give each parameter once"
+        return f"--param '{error.item}' is not KEY=VALUE"
+    return str(error)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -114,7 +156,7 @@ def _report_problems(problems, fmt: str) -> None:
         err.print(f"{len(problems)} problem(s); nothing was written.", highlight=False)
 
 
-_opened: list[KnowledgeGraph | RemoteGraph] = []
+_opened: list[api.Graph] = []
 
 
 @app.callback()
@@ -123,13 +165,12 @@ def _release_stores(ctx: typer.Context) -> None:
     ctx.call_on_close(lambda: [_opened.pop().close() for _ in list(_opened)])
 
 
-def _open(target: Target, *, read_only: bool = False) -> KnowledgeGraph | RemoteGraph:
-    """The on-disk store, or the server given by --endpoint (StoreError says why not)."""
-    if target.endpoint:
-        kg = RemoteGraph(target.endpoint, target.update_endpoint, user=target.user,
-                         password=target.password, auth=target.auth)
-    else:
-        kg = KnowledgeGraph(target.store, read_only=read_only)
+def _open(target: Target, *, read_only: bool = False) -> api.Graph:
+    """The on-disk store, or the server given by --endpoint, which wins over --store and $SAHELKG_STORE
+    (StoreError says why it cannot be opened)."""
+    kg = api.open(None if target.endpoint else target.store, endpoint=target.endpoint or None,
+                  update_endpoint=target.update_endpoint, user=target.user, password=target.password,
+                  auth=target.auth, read_only=read_only)
     _opened.append(kg)
     return kg
 
@@ -152,7 +193,7 @@ def load(
     """
     kg = _open(target)
     try:
-        report = load_files(files, kg)
+        report = kg.load(files)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
@@ -164,7 +205,7 @@ def load(
     conflicts = sum(len(fact.conflicts) for fact in facts)
     out.print(f"facts touched: {len(facts)}, with {conflicts} conflict(s) between reports"
               + (" (sahelkg conflicts lists them)" if conflicts else ""), highlight=False)
-    where = "store" if isinstance(kg, KnowledgeGraph) else "endpoint"
+    where = "endpoint" if kg.is_remote else "store"
     out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
 
 
@@ -182,12 +223,12 @@ def remove(
     """
     kg = _open(target)
     try:
-        report = remove_articles(articles, kg)
+        report = kg.remove(articles)
     except InvalidInput as error:
         _report_problems(error.problems, "text")
         raise typer.Exit(1) from None
     facts = sum(len(facts) for facts in report.merged.values())
-    where = "store" if isinstance(kg, KnowledgeGraph) else "endpoint"
+    where = "endpoint" if kg.is_remote else "store"
     out.print(f"removed {len(articles)} article(s); {facts} fact(s) they reported remain, from other articles",
               highlight=False)
     out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
@@ -214,7 +255,7 @@ def validate(
             raise  # a server the user named must answer
         kg = None  # no store yet: validate against the given files alone
     try:
-        prepared = prepare(files, kg)
+        prepared = kg.validate(files) if kg else api.validate(files)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
@@ -267,35 +308,27 @@ def query(
     formats = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
     if fmt not in (*formats, "table"):
         _fail(f"unknown format '{fmt}' (formats: table, json, csv, tsv)", 2)
-    values = {}
-    for item in param or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            _fail(f"--param '{item}' is not KEY=VALUE", 2)
-        values[key.strip()] = value
     try:
+        values = parse_params(param or [])
         named = find_query(query_ref)
     except QueryError as error:
-        _fail(str(error), 2)
+        _fail(worded(error), 2)
     if is_update(named.text):
         _run_update(named.text, allow_update, bool(values or as_of), target)
         return
     kg = _open(target, read_only=True)
     try:
-        substitutions = bind(named, values, known_entities(kg), as_of)
-        result = kg.query(named.text, substitutions)
+        answer = kg.answer(named, values, as_of)
     except QueryError as error:
-        _fail(str(error), 2)
-    except SyntaxError as error:
-        _fail(f"the query is not valid SPARQL 1.1: {error}", 2)
-    except RuntimeError as error:
-        # pyoxigraph binds parameters only when the query's SELECT clause names them
-        _fail(f"cannot run the query: {error}", 2)
+        _fail(worded(error), 2)
+    result = answer.result
     if isinstance(result, ox.QueryBoolean):
         print(json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
         return
     if isinstance(result, (ox.QueryTriples, list)):  # a server's CONSTRUCT answer arrives as a list of triples
-        sys.stdout.buffer.write(exporting.export((ox.Quad(t.subject, t.predicate, t.object) for t in result), "turtle"))
+        from .export import export  # rdflib: only for triples
+
+        sys.stdout.buffer.write(export((ox.Quad(t.subject, t.predicate, t.object) for t in result), "turtle"))
         return
     if fmt in formats:
         sys.stdout.buffer.write(result.serialize(format=formats[fmt]))
@@ -303,10 +336,9 @@ def query(
             sys.stdout.buffer.write(b"\n")
         return
     # the table leaves out the columns the user bound: they are in the title instead
-    bound = {v.value for v in substitutions}
-    names = [v.value for v in result.variables if v.value not in bound]
+    names = [v.value for v in result.variables if v.value not in answer.bound]
     rows = [[_compact(row[n]) for n in names] for row in result]
-    asked = ", ".join(f"{k}={values.get(k, as_of or '')}" for k in sorted(bound))
+    asked = ", ".join(f"{k}={v}" for k, v in sorted(answer.bound.items()))
     _print_rows(named.title or "", asked, names, rows)
 
 
@@ -320,8 +352,8 @@ def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target) 
     before = len(kg)
     try:
         kg.update(text)
-    except SyntaxError as error:
-        _fail(f"the update is not valid SPARQL 1.1: {error}", 2)
+    except QueryError as error:
+        _fail(worded(error), 2)
     out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
 
 
@@ -372,18 +404,11 @@ def export_graph(
 
     Example: sahelkg export --format turtle -o sahel-kg.ttl
     """
-    if fmt not in exporting.FORMATS:
-        _fail(f"unknown format '{fmt}' (formats: {', '.join(exporting.FORMATS)})", 2)
     kg = _open(target, read_only=True)
-    graph_iri = None
-    if graph:
-        graph_iri = article_graph(graph)
-        if graph_iri not in kg.named_graphs():
-            _fail(f"no graph <{graph_iri}> in the store (graphs: {', '.join(kg.named_graphs())})")
-    quads = kg.quads(graph_iri)
-    if not inferred:  # inferences are derived data: shared only when asked for
-        quads = (q for q in quads if not is_inferred(q.graph_name.value))
-    data = exporting.export(quads, fmt)
+    try:
+        data = kg.export(fmt, graph=graph, inferred=inferred)
+    except api.UnknownFormat as error:
+        _fail(str(error), 2)
     if output:
         output.write_bytes(data)
         err.print(f"wrote {output} ({len(data)} bytes)", highlight=False)
@@ -407,9 +432,9 @@ def conflicts(
     """
     kg = _open(target, read_only=True)
     try:
-        rows = ask(kg, "conflicts", {"entity": entity} if entity else {})
-    except QueryError as error:
-        _fail(str(error).replace("--param entity", "--entity"), 2)
+        rows = kg.conflicts(entity)
+    except BadValue as error:
+        _fail(f"--entity: {error.reason}", 2)
     if fmt == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -429,7 +454,7 @@ def stats(*, target: Target) -> None:
     Example: sahelkg stats
     """
     kg = _open(target, read_only=True)
-    summary = graph_stats(kg)
+    summary = kg.stats()
     table = Table("what", "count")
     for key, value in summary.items():
         table.add_row(key, str(value))
@@ -445,11 +470,11 @@ def check(*, target: Target) -> None:
 
     Example: sahelkg check
     """
-    from .reasoning import JavaMissing, ReasonerError, check_consistency  # loads owlready2: only when asked
+    from .reasoning import JavaMissing, ReasonerError  # loads owlready2: only when asked
 
     kg = _open(target, read_only=True)
     try:
-        report = check_consistency(kg.rdflib_graph())
+        report = kg.check()
     except (JavaMissing, ReasonerError) as error:
         _fail(str(error))
     if report.consistent:
@@ -486,7 +511,12 @@ def serve(
     try:
         served = start(path, bind, writable=writable)
     except StoreError as error:
-        _fail(str(error))
+        _fail(worded(error))
+    # the server logs each request (loader.serve's logger): to stderr, as a server's log
+    requests_log = logging.StreamHandler(sys.stderr)
+    requests_log.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("loader.serve").addHandler(requests_log)
+    logging.getLogger("loader.serve").setLevel(logging.INFO)
     # SIGTERM (from a service manager or a test) stops the server as cleanly as Ctrl-C
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     mode = "read-write" if writable else "read-only"

@@ -15,6 +15,7 @@ RDF term serialized by pyoxigraph; either way a value cannot change what the que
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .factfile import EntityIndex
+from .factfile import EntityIndex, normalize_name
 from .namespaces import QUERIES_DIR, XSD
 
 PARAM_KINDS = ("entity", "date", "text")
@@ -31,6 +32,67 @@ AS_OF = "asOf"
 
 class QueryError(ValueError):
     """A query that cannot be found, parsed or bound; the message says what to change."""
+
+
+class UnknownQuery(QueryError):
+    """No named query of this name (`known`: the names there are), or no such query file."""
+
+    def __init__(self, name: str, known: list[str] | None = None):
+        self.name, self.known = name, known
+        super().__init__(f"no query file {name}" if known is None else
+                         f"no named query '{name}' (named queries: {', '.join(known) or 'none'})")
+
+
+class UnknownParameter(QueryError):
+    def __init__(self, query: str, param: str, known: list[str]):
+        self.query, self.param, self.known = query, param, known
+        super().__init__(f"query '{query}' has no parameter '{param}' (parameters: {', '.join(known) or 'none'})")
+
+
+class NoAsOf(QueryError):
+    """A date to answer as of, given to a query that does not answer as of a date."""
+
+    def __init__(self, query: str):
+        self.query = query
+        super().__init__(f"query '{query}' does not take a date to answer as of")
+
+
+class BadValue(QueryError):
+    """A parameter value that cannot be bound: `reason` says why, without naming the parameter."""
+
+    def __init__(self, query: str, param: str, value: str, reason: str):
+        self.query, self.param, self.value, self.reason = query, param, value, reason
+        super().__init__(f"parameter '{param}': {reason}")
+
+
+class UnknownEntity(BadValue):
+    """A parameter naming no entity, or several (`suggestions`: near names, best first)."""
+
+    def __init__(self, query: str, param: str, name: str, reason: str, suggestions: list[str]):
+        super().__init__(query, param, name, reason)
+        self.name, self.suggestions = name, suggestions
+
+
+class NotADate(BadValue):
+    def __init__(self, query: str, param: str, value: str):
+        super().__init__(query, param, value, f"'{value}' is not a date (expected YYYY-MM-DD)")
+
+
+class IsAnUpdate(QueryError):
+    """SPARQL UPDATE text where a query was asked for: updates bypass validation, so they are run
+    only on purpose (`update`)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        super().__init__("this is a SPARQL UPDATE, not a query; facts go in through load, which validates them")
+
+
+class InvalidSparql(QueryError):
+    """Text that the engine cannot parse or run as SPARQL 1.1 (`detail`: the engine's words)."""
+
+    def __init__(self, detail: str, *, update: bool = False):
+        self.detail, self.update = detail, update
+        super().__init__(f"the {'update' if update else 'query'} is not valid SPARQL 1.1: {detail}")
 
 
 @dataclass(frozen=True)
@@ -86,12 +148,11 @@ def find_query(name_or_text: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     if re.fullmatch(r"[\w-]+", name_or_text):
         if named.is_file():
             return parse_query(named.read_text(encoding="utf-8"), name_or_text, named)
-        known = ", ".join(named_queries(directory)) or "none"
-        raise QueryError(f"no named query '{name_or_text}' (named queries: {known})")
+        raise UnknownQuery(name_or_text, list(named_queries(directory)))
     path = Path(name_or_text)
     if name_or_text.endswith((".rq", ".sparql")):
         if not path.is_file():
-            raise QueryError(f"no query file {path}")
+            raise UnknownQuery(str(path))
         return parse_query(path.read_text(encoding="utf-8"), path.stem, path)
     return parse_query(name_or_text, "inline")
 
@@ -118,17 +179,46 @@ def query_form(text: str) -> str:
     return match.group(1).upper() if match else ""
 
 
+class BadParameterSyntax(QueryError):
+    """A parameter given as text that is not NAME=VALUE, or a name given twice."""
+
+    def __init__(self, item: str, *, twice: bool = False):
+        self.item, self.twice = item, twice
+        super().__init__(f"parameter '{item}' is given twice" if twice else f"parameter '{item}' is not NAME=VALUE")
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    """Parameters written NAME=VALUE (the value may hold '='); a name given twice is an error, since
+    one would silently win.
+
+    >>> parse_params(["host=Niger", "asOf=2024-03-26"])
+    {'host': 'Niger', 'asOf': '2024-03-26'}
+    >>> parse_params(["host=Niger", "host=Mali"])
+    Traceback (most recent call last):
+    loader.queries.BadParameterSyntax: parameter 'host' is given twice
+    """
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise BadParameterSyntax(item)
+        if name in values:
+            raise BadParameterSyntax(name, twice=True)
+        values[name] = value
+    return values
+
+
 def example_values(query: NamedQuery) -> tuple[dict[str, str], str | None]:
-    """The --param values and the --as-of date of the query's `#+ example:` command line."""
+    """The parameters and the as-of date of the query's `#+ example:` command line."""
     words = shlex.split(query.example)
-    values, as_of = {}, None
+    params, as_of = [], None
     for option, value in zip(words, words[1:], strict=False):
         if option in ("--param", "-p"):
-            key, _, raw = value.partition("=")
-            values[key] = raw
+            params.append(value)
         elif option == "--as-of":
             as_of = value
-    return values, as_of
+    return parse_params(params), as_of
 
 
 def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: str | None = None,
@@ -137,7 +227,7 @@ def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: s
     values = dict(values)
     if as_of is not None:
         if not query.takes_as_of:
-            raise QueryError(f"query '{query.name}' does not take --as-of")
+            raise NoAsOf(query.name)
         values[AS_OF] = as_of
     elif query.takes_as_of:
         values.setdefault(AS_OF, (today or dt.date.today()).isoformat())
@@ -145,34 +235,38 @@ def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: s
     for name, raw in values.items():
         param = query.params.get(name)
         if param is None:
-            known = ", ".join(query.params) or "none"
-            raise QueryError(f"query '{query.name}' has no parameter '{name}' (parameters: {known})")
-        substitutions[ox.Variable(name)] = _term(param, raw, index)
+            raise UnknownParameter(query.name, name, list(query.params))
+        substitutions[ox.Variable(name)] = _term(query, param, raw, index)
     return substitutions
 
 
 def ask(kg, name: str, values: dict[str, str] | None = None, as_of: str | None = None) -> list[dict[str, str]]:
-    """Run a named query on a graph (the store or a server); rows as {column: value} ('' when unbound)."""
-    from .loading import known_entities
+    """Run a named query on a store or a server; rows as {column: value} ('' when unbound).
+    `loader.open(...).query(name, as_of=..., **values)` is the same."""
+    from .api import Graph, rows
 
-    query = find_query(name)
-    result = kg.query(query.text, bind(query, values or {}, known_entities(kg), as_of))
-    names = [v.value for v in result.variables]
-    return [{n: row[n].value if row[n] is not None else "" for n in names} for row in result]
+    return rows(Graph(kg).answer(name, values, as_of).result)
 
 
-def _term(param: Param, raw: str, index: EntityIndex) -> ox.NamedNode | ox.Literal:
+def _term(query: NamedQuery, param: Param, raw: str, index: EntityIndex) -> ox.NamedNode | ox.Literal:
     if param.kind == "entity":
         iri, error = index.resolve(raw)
         if error:
-            raise QueryError(f"--param {param.name}: {error}")
+            raise UnknownEntity(query.name, param.name, raw, error, _near_names(raw, index))
         return ox.NamedNode(iri)
     if param.kind == "date":
         try:
             return ox.Literal(dt.date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date"))
         except ValueError:
-            raise QueryError(f"--param {param.name}: '{raw}' is not a date (expected YYYY-MM-DD)") from None
+            raise NotADate(query.name, param.name, raw) from None
     return ox.Literal(raw)
+
+
+def _near_names(name: str, index: EntityIndex) -> list[str]:
+    """Known names close to a name that resolves to no entity (as the index's message lists them)."""
+    if name.startswith(("http://", "https://")):
+        return []
+    return difflib.get_close_matches(normalize_name(name), list(index.by_name), n=3, cutoff=0.6)
 
 
 # --- parameters for servers that lack SEP-0007 substitution (every standard SPARQL 1.1 server) ---

@@ -45,6 +45,60 @@ class RemoteError(StoreError):
     """The server could not be reached or refused a request; the message names it and why."""
 
 
+class NotAnEndpoint(RemoteError):
+    """An endpoint address that is not an http(s) URL, or that carries credentials."""
+
+    def __init__(self, url: str, *, credentials: bool = False):
+        self.url, self.credentials = url, credentials
+        super().__init__("give the user name and password apart, not in the endpoint URL" if credentials
+                         else f"endpoint '{url}' is not an http(s) URL (e.g. http://127.0.0.1:7878)")
+
+
+class UnknownAuth(RemoteError):
+    def __init__(self, auth: str):
+        self.auth = auth
+        super().__init__(f"authentication '{auth}' is not one of {', '.join(AUTH_SCHEMES)}")
+
+
+class Unreachable(RemoteError):
+    """No server answers at the address."""
+
+    def __init__(self, url: str, reason: str):
+        self.url, self.reason = url, reason
+        super().__init__(f"cannot reach {url}: {reason}")
+
+
+class AccessDenied(RemoteError):
+    """The server wants other credentials: `answer` is what it said (HTTP status and its words)."""
+
+    def __init__(self, url: str, answer: str, detail: str):
+        self.url, self.answer, self.detail = url, answer, detail
+        super().__init__(self.worded("check the user name, password and authentication scheme"))
+
+    def worded(self, hint: str) -> str:
+        return f"{self.url} {self.answer} ({hint}): {self.detail}"
+
+
+class LoadStopped(RemoteError):
+    """A load that failed before its final request: nothing on the server changed."""
+
+    outcome = "the load was stopped before any graph was replaced; the remote graphs are as they were"
+
+    def __init__(self, cause: RemoteError):
+        self.cause = cause
+        super().__init__(f"{cause}\n{self.outcome}")
+
+
+class LoadOutcomeUnknown(RemoteError):
+    """The connection broke during the one request that moves a load in place: it may or may not have
+    been applied; counting the server's graphs tells which, and loading again is safe either way."""
+
+    def __init__(self, cause: RemoteError):
+        self.cause = cause
+        super().__init__(f"{cause}\nthe final step, which replaces all graphs in one request, may or may not "
+                         "have reached the server: its stats tell; loading again is safe")
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """Where a server answers queries and takes updates, and how to log in to it."""
@@ -65,10 +119,9 @@ def endpoint_urls(url: str, update_url: str | None = None) -> list[tuple[str, st
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RemoteError(f"--endpoint '{url}' is not an http(s) URL (e.g. http://127.0.0.1:7878)")
-    if parts.username or parts.password:  # it would be echoed in every message: ask for the options instead
-        raise RemoteError("put the user name and password in --user and --password (or SAHELKG_USER and "
-                          "SAHELKG_PASSWORD), not in the --endpoint URL")
+        raise NotAnEndpoint(url)
+    if parts.username or parts.password:  # it would be echoed in every message: ask for them apart instead
+        raise NotAnEndpoint(url, credentials=True)
     paths = ["/query", "/sparql"] if parts.path in ("", "/") else [parts.path]
     candidates = []
     for path in paths:
@@ -84,7 +137,7 @@ class RemoteGraph:
     def __init__(self, url: str, update_url: str | None = None, *, user: str | None = None,
                  password: str | None = None, auth: str = "basic", timeout: float = 300):
         if auth not in AUTH_SCHEMES:
-            raise RemoteError(f"--auth '{auth}' is not one of {', '.join(AUTH_SCHEMES)}")
+            raise UnknownAuth(auth)
         self.timeout = timeout
         candidates = endpoint_urls(url, update_url)
         refusals = []
@@ -95,9 +148,9 @@ class RemoteGraph:
             try:
                 self._send("ASK {}")
                 break
+            except (Unreachable, AccessDenied):
+                raise  # no server there, or it wants other credentials: trying another path will not help
             except RemoteError as error:
-                if str(error).startswith("cannot reach") or "(check --user" in str(error):
-                    raise  # no server there, or it wants other credentials: trying another path will not help
                 refusals.append(str(error))
         else:
             raise RemoteError(f"no SPARQL endpoint answers at {url}; give the query URL itself, e.g. "
@@ -132,16 +185,18 @@ class RemoteGraph:
             if detail.startswith(("b'", 'b"')):
                 detail = detail[2:-1].encode().decode("unicode_escape", errors="replace")
             detail = detail.split("SPARQL query:", 1)[0]  # Virtuoso repeats the whole request after its message
-            hint = " (check --user, --password and --auth)" if isinstance(error, Unauthorized) else ""
-            raise RemoteError(f"{url} refused the {'update' if update else 'query'}{hint}: "
-                              f"{type(error).__name__}: {detail.strip()[:2000]}") from None
+            answer, detail = f"refused the {'update' if update else 'query'}", f"{type(error).__name__}: {detail.strip()[:2000]}"
+            if isinstance(error, Unauthorized):
+                raise AccessDenied(url, answer, detail) from None
+            raise RemoteError(f"{url} {answer}: {detail}") from None
         except urllib.error.HTTPError as error:
-            reason = error.read().decode("utf-8", errors="replace").strip()[:2000]
-            hint = " (check --user, --password and --auth)" if error.code in (401, 403) else ""
-            raise RemoteError(f"{url} answered HTTP {error.code}{hint}: {reason or error.reason}") from None
+            reason = error.read().decode("utf-8", errors="replace").strip()[:2000] or str(error.reason)
+            if error.code in (401, 403):
+                raise AccessDenied(url, f"answered HTTP {error.code}", reason) from None
+            raise RemoteError(f"{url} answered HTTP {error.code}: {reason}") from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             reason = getattr(error, "reason", None) or error or type(error).__name__
-            raise RemoteError(f"cannot reach {url}: {reason}") from None
+            raise Unreachable(url, str(reason)) from None
 
     def query(self, sparql: str, substitutions: dict | None = None):
         """Run a query; the answer has the same type as pyoxigraph's (solutions, boolean or triples)."""
@@ -288,8 +343,7 @@ class RemoteGraph:
                                       f"triples sent for <{graph}>; nothing was changed")
         except RemoteError as error:
             self._drop_quietly(staging.values())
-            raise RemoteError(f"{error}\nthe load was stopped before any graph was replaced; "
-                              "the remote graphs are as they were") from None
+            raise LoadStopped(error) from None
         # the only step that changes the real graphs: one update request
         steps = [f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>" if triples else f"DROP SILENT GRAPH <{g}>"
                  for g, triples in changed.items()]
@@ -297,8 +351,7 @@ class RemoteGraph:
             self.update(" ;\n".join(steps))
         except RemoteError as error:
             self._drop_quietly(staging.values())  # moved graphs are gone already; unmoved ones must go
-            raise RemoteError(f"{error}\nthe final step, which replaces all graphs in one request, may or may not "
-                              "have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe") from None
+            raise LoadOutcomeUnknown(error) from None
 
     def _drop_quietly(self, graphs: Iterable[str]) -> None:
         graphs = list(graphs)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import http.client
 import json
+import logging
 import os
 import shutil
 import signal
@@ -33,7 +34,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .namespaces import PREFIXES
-from .store import StoreError, name_holder, writer_lock
+from .store import NoStore, StoreError, name_holder, writer_lock
+
+logger = logging.getLogger(__name__)  # one line per request; the CLI shows them on stderr
 
 PAGE = Path(__file__).resolve().parent / "web" / "index.html"
 STARTUP_SECONDS = 30
@@ -54,10 +57,18 @@ def oxigraph_binary() -> str:
     return found
 
 
+class BadAddress(StoreError):
+    """An address to listen on that is not HOST:PORT."""
+
+    def __init__(self, bind: str):
+        self.bind = bind
+        super().__init__(f"'{bind}' is not an address to listen on, HOST:PORT (e.g. 127.0.0.1:7878)")
+
+
 def parse_bind(bind: str) -> tuple[str, int]:
     host, sep, port = bind.rpartition(":")
     if not sep or not port.isdigit() or not host:
-        raise StoreError(f"--bind '{bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)")
+        raise BadAddress(bind)
     return host.strip("[]"), int(port)
 
 
@@ -106,7 +117,7 @@ def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False) 
     """Start Oxigraph on the store and the front server on `bind`; raise StoreError if either cannot."""
     host, port = parse_bind(bind)
     if not writable and not store.is_dir():
-        raise StoreError(f"no store at {store}: load data first (sahelkg load data/)")
+        raise NoStore(store)
     lock = writer_lock(store, f"sahelkg serve, pid {os.getpid()}")
     log = tempfile.TemporaryFile()  # the child's messages, read if it stops at start
     try:
@@ -192,7 +203,7 @@ def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, w
         sys_version = ""
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the name BaseHTTPRequestHandler uses
-            sys.stderr.write(f"{self.command} {self.path[:120]} {args[1] if len(args) > 1 else ''}\n")
+            logger.info("%s %s %s", self.command, self.path[:120], args[1] if len(args) > 1 else "")
 
         def _reply(self, status: int, content_type: str, body: bytes) -> None:
             self.send_response(status)

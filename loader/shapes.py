@@ -295,17 +295,25 @@ class _Reporter:
         return f"<{iri}>"
 
 
+# What reports a problem as a Problem anyway: rdflib on every ill-typed literal, pySHACL on each result.
+_CHATTY_LOGGERS = ("rdflib.term", "pyshacl")
+
+
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """rdflib logs ill-typed literals and pySHACL logs to stderr: only the CLI may print."""
-    previous = logging.root.manager.disable
-    logging.disable(logging.CRITICAL)
+    """Silence the loggers of rdflib and pySHACL (not logging as a whole) while they run: with no
+    handler configured, Python would print their warnings to stderr."""
+    loggers = [logging.getLogger(name) for name in _CHATTY_LOGGERS]
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
-        logging.disable(previous)
+        for logger, level in zip(loggers, previous, strict=True):
+            logger.setLevel(level)
 
 
 def _constraint_name(component) -> str:

@@ -20,8 +20,34 @@ class StoreError(Exception):
     """The store cannot be opened or written; the message says why and what to do."""
 
 
+class NoStore(StoreError):
+    """Nothing has been loaded at this path yet."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"no store at {path}: load data first")
+
+
+class StoreInUse(StoreError):
+    """Another process holds the store's writer lock; `holder` says who, as it wrote in the lock file."""
+
+    def __init__(self, path: Path, holder: str):
+        self.path, self.holder = path, holder
+        super().__init__(f"the store at {path} is in use by another process ({holder}); "
+                         "wait for it to finish, then try again")
+
+
+class StoreServed(StoreInUse):
+    """`sahelkg serve` holds the store: writes go through its endpoint, or wait until it stops."""
+
+    def __init__(self, path: Path, holder: str):
+        self.path, self.holder = path, holder
+        StoreError.__init__(self, f"the store at {path} is being served ({holder}); stop the server, then try again "
+                            "(or serve it writable and load through its endpoint)")
+
+
 def store_path(path: str | os.PathLike | None = None) -> Path:
-    """--store, else $SAHELKG_STORE, else .sahelkg/store in the current directory."""
+    """The path given, else $SAHELKG_STORE, else .sahelkg/store in the current directory."""
     return Path(path or os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
@@ -41,11 +67,7 @@ def writer_lock(path: Path, holder: str) -> object:
         lock.seek(0)
         who = lock.read().strip() or "a load"
         lock.close()
-        if who.startswith("sahelkg serve"):
-            raise StoreError(f"the store at {path} is being served ({who}); stop the server, then try again "
-                             "(or run 'sahelkg serve --writable' and load with --endpoint)") from None
-        raise StoreError(f"the store at {path} is in use by another process ({who}); "
-                         "wait for it to finish, then try again") from None
+        raise (StoreServed if who.startswith("sahelkg serve") else StoreInUse)(path, who) from None
     name_holder(lock, holder)
     return lock
 
@@ -65,7 +87,7 @@ class KnowledgeGraph:
         self.path = store_path(path)
         self.location = str(self.path)
         if read_only and not self.path.exists():
-            raise StoreError(f"no store at {self.path}: load data first (sahelkg load data/)")
+            raise NoStore(self.path)
         self._lock = None
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)

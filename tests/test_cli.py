@@ -120,3 +120,70 @@ facts:
         "'2024-03-26-channelstv-niger-putin-security-cooperation.yaml'; loading 'other.yaml' would replace them. "
         "Put all of an article's facts in one fact file. [one-file-per-article]")
     assert run("export", "--format", "nquads", "--store", store).stdout_bytes == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["query", "who-rules", "-p", "state=Niger", "-p", "state=Mali"],
+     "error: --param state is given twice; give each parameter once"),
+    (["query", "who-rules", "-p", "Niger"], "error: --param 'Niger' is not KEY=VALUE"),
+    (["query", "foreign-presences", "-p", "host=Niger", "--as-of", "2024-02-30"],
+     "error: --as-of: '2024-02-30' is not a date (expected YYYY-MM-DD)"),
+    (["query", "who-rules", "-p", "state=Niger", "--as-of", "2024-03-26"], "error: query 'who-rules' does not take --as-of"),
+    (["conflicts", "--entity", "Nigr"],
+     "error: --entity: unknown entity 'Nigr'; did you mean 'niger'? (declare it under 'entities:' if it is new)"),
+])
+def test_parameter_mistakes_are_worded_with_the_options(store, args, message):
+    result = run(*args, "--store", store)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+
+
+def test_library_messages_name_no_option():
+    """The library speaks the domain; only loader/cli.py words an error with the options that fix it."""
+    import ast
+    import re
+
+    offenders = []
+    for module in sorted((PROJECT_ROOT / "loader").glob("*.py")):
+        if module.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) or (isinstance(node, ast.FunctionDef) and node.name == "__init__"):
+                offenders += [f"{module.name}:{node.lineno}: {text.value}" for text in ast.walk(node)
+                              if isinstance(text, ast.Constant) and re.search(r"--[a-z]", str(text.value))]
+    assert offenders == []
+
+
+def test_validation_prints_nothing_and_leaves_logging_alone(tmp_path, capfd, caplog):
+    """rdflib logs every ill-typed literal; the library silences rdflib's and pySHACL's loggers while
+    they run, not logging as a whole, and prints nothing itself."""
+    import logging
+
+    from loader import api
+
+    ill_typed = tmp_path / "ill-typed.ttl"
+    ill_typed.write_text('<https://w3id.org/sahel-kg/entity/niger> <http://www.w3.org/2000/01/rdf-schema#comment> '
+                         '"many"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
+    capfd.readouterr()
+    with caplog.at_level(logging.INFO):
+        assert [item.path for item in api.validate(ill_typed).files] == [ill_typed]
+        logging.getLogger("a-notebook").warning("still heard")
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [("a-notebook", "still heard")]
+    assert capfd.readouterr() == ("", "")
+    assert logging.root.manager.disable == logging.NOTSET
+    assert logging.getLogger("pyshacl").level == logging.getLogger("rdflib.term").level == logging.NOTSET
+
+
+def test_server_errors_are_worded_with_the_options():
+    from loader.cli import worded
+    from loader.remote import AccessDenied, LoadOutcomeUnknown, LoadStopped, RemoteError
+
+    denied = AccessDenied("http://db:8890/sparql-auth", "answered HTTP 401", "Unauthorized")
+    assert str(denied) == ("http://db:8890/sparql-auth answered HTTP 401 "
+                           "(check the user name, password and authentication scheme): Unauthorized")
+    assert worded(LoadStopped(denied)) == (
+        "http://db:8890/sparql-auth answered HTTP 401 (check --user, --password and --auth): Unauthorized\n"
+        "the load was stopped before any graph was replaced; the remote graphs are as they were")
+    assert worded(LoadOutcomeUnknown(RemoteError("cannot reach http://db:8890/sparql: timed out"))) == (
+        "cannot reach http://db:8890/sparql: timed out\nthe final step, which replaces all graphs in one request, "
+        "may or may not have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe")

@@ -70,7 +70,7 @@ def test_endpoint_urls():
     assert endpoint_urls("http://h:3030/ds/query") == [("http://h:3030/ds/query", "http://h:3030/ds/update")]
     assert endpoint_urls("http://h:7200/repositories/kg", "http://h:7200/repositories/kg/statements") == [
         ("http://h:7200/repositories/kg", "http://h:7200/repositories/kg/statements")]
-    with pytest.raises(RemoteError, match="not in the --endpoint URL"):
+    with pytest.raises(RemoteError, match="not in the endpoint URL"):
         endpoint_urls("http://dba:secret@h:8890/sparql")
     with pytest.raises(RemoteError, match="is not an http"):
         endpoint_urls("h:8890/sparql")

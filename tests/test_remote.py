@@ -5,6 +5,9 @@ the development set of test texts (tests/devset/, so that merged facts and confl
 through `sahelkg load --endpoint`, and then must give, for every named query, exactly the answer
 the embedded store gives on the same data; exports and stats must match byte for byte. A load cut
 off at any of its requests (tests/faultproxy.py) must leave the server's graphs as they were.
+
+`TestFrontDoor` runs the Python API (`loader.open`) through the same cases on the embedded store
+and on an Oxigraph server: one class, every backend.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import csv
 import io
 import re
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -20,9 +24,21 @@ from bigdata import DATA, cli
 from faultproxy import fault_proxy
 from servers import oxigraph_server, virtuoso_server
 
+import loader
+from loader.backend import Backend
 from loader.export import export
 from loader.loading import load
-from loader.queries import example_values, named_queries
+from loader.problems import InvalidInput
+from loader.queries import (
+    IsAnUpdate,
+    NoAsOf,
+    NotADate,
+    UnknownEntity,
+    UnknownParameter,
+    UnknownQuery,
+    example_values,
+    named_queries,
+)
 from loader.remote import RemoteError, RemoteGraph
 from loader.store import KnowledgeGraph
 
@@ -202,3 +218,117 @@ def test_not_an_endpoint_url(tmp_path):
     assert result.returncode == 1
     assert result.stderr.decode().strip() == (
         "error: --endpoint '127.0.0.1:7878' is not an http(s) URL (e.g. http://127.0.0.1:7878)")
+
+
+# --- the Python front door, one class for every backend ---
+
+SECOND_ARTICLE = "2024-04-12-nigerrivertimes-russian-instructors-arrive-in-niger"
+FRONT_DOOR_SOURCES = (DATA, DEVSET / "devset-entities.yaml", DEVSET / "facts" / f"{SECOND_ARTICLE}.yaml")
+
+
+@pytest.fixture(scope="class", params=["embedded", "oxigraph"])
+def kg(request, tmp_path_factory):
+    """`loader.open` on the seed data and one devset article (for a conflict): a store in a fresh
+    directory, or an Oxigraph server in memory, loaded through the API itself."""
+    with ExitStack() as stack:
+        if request.param == "embedded":
+            graph = loader.open(tmp_path_factory.mktemp("front-door") / "store")
+        else:
+            graph = loader.open(endpoint=stack.enter_context(oxigraph_server(None)).base_url)
+        with graph:
+            report = graph.load(FRONT_DOOR_SOURCES)
+            assert report.triples_before == 0 and report.triples_after == len(graph) > 0
+            yield graph
+
+
+@pytest.fixture(scope="module")
+def front_door_reference(tmp_path_factory) -> Path:
+    """A store with the same load, made apart from the graph under test."""
+    path = tmp_path_factory.mktemp("front-door-reference") / "store"
+    with loader.open(path) as graph:
+        graph.load(FRONT_DOOR_SOURCES)
+    return path
+
+
+class TestFrontDoor:
+    def test_both_backends_answer_one_interface(self, kg):
+        assert isinstance(kg.backend, Backend)
+
+    def test_a_named_query_with_parameters(self, kg):
+        rows = kg.query("foreign-presences", host="Niger", as_of="2024-03-26")
+        assert [(r["deployingState"], r["status"], r["sources"]) for r in rows] == [
+            ("United States", "active", "2"), ("France", "ended", "1")]
+        assert rows[0]["troops"] == "about 1000 (2024-03-26); a few hundred (2024-04-12)"
+        answer = kg.answer("foreign-presences", {"host": "Niger"}, as_of="2024-03-26")
+        assert answer.bound == {"host": "Niger", "asOf": "2024-03-26"}
+        assert answer.query.title == "Foreign military presences in a state"
+
+    def test_sparql_text_gives_rows_a_boolean_or_triples(self, kg):
+        assert kg.query("SELECT ?label WHERE { sk:cnsp rdfs:label ?label }") == [
+            {"label": "National Council for the Safeguarding of the Fatherland"}]
+        assert kg.query("ASK { sk:niger a skg:State }") is True
+        assert [str(t) for t in kg.query("CONSTRUCT { sk:niger rdfs:label ?l } WHERE { sk:niger rdfs:label ?l }")] == [
+            '<https://w3id.org/sahel-kg/entity/niger> <http://www.w3.org/2000/01/rdf-schema#label> "Niger"@en']
+
+    def test_conflicts(self, kg):
+        def sides(rows):
+            return [(r["name"], r["aspect"], r["valueA"], r["valueB"]) for r in rows]
+
+        assert sides(kg.conflicts()) == sides(kg.conflicts(entity="Niger")) == [
+            ("MilitaryPresence: United States, Niger", "troops", "about 1000 (2024-03-26)", "a few hundred (2024-04-12)")]
+        assert kg.conflicts(entity="Mali") == []
+
+    def test_errors_carry_what_went_wrong(self, kg):
+        with pytest.raises(UnknownEntity) as unknown:
+            kg.query("who-rules", state="Nigr")
+        assert (unknown.value.query, unknown.value.param, unknown.value.name, unknown.value.suggestions) == (
+            "who-rules", "state", "Nigr", ["niger"])
+        with pytest.raises(UnknownQuery) as no_query:
+            kg.query("who-reigns")
+        assert no_query.value.name == "who-reigns" and "who-rules" in no_query.value.known
+        with pytest.raises(UnknownParameter) as no_param:
+            kg.query("who-rules", country="Niger")
+        assert (no_param.value.param, no_param.value.known) == ("country", ["state"])
+        with pytest.raises(NotADate) as not_a_date:
+            kg.query("foreign-presences", host="Niger", as_of="2024-02-30")
+        assert (not_a_date.value.param, not_a_date.value.value) == ("asOf", "2024-02-30")
+        with pytest.raises(NoAsOf):
+            kg.query("who-rules", state="Niger", as_of="2024-03-26")
+        with pytest.raises(IsAnUpdate):
+            kg.query("DELETE WHERE { ?s ?p ?o }")
+        with pytest.raises(loader.api.UnknownGraph) as no_graph:
+            kg.export("trig", graph="no-such-article")
+        assert no_graph.value.graph == "https://w3id.org/sahel-kg/article/no-such-article"
+
+    def test_export_and_stats_are_those_of_the_same_load_elsewhere(self, kg, front_door_reference):
+        with loader.open(front_door_reference, read_only=True) as other:
+            assert kg.export("turtle") == other.export("turtle")
+            stats = kg.stats()
+            assert stats == other.stats()
+        assert (stats["articles"], stats["conflicts between reports"]) == (2, 1)
+        article = kg.export("trig", graph=SECOND_ARTICLE).decode()
+        assert f"<https://w3id.org/sahel-kg/article/{SECOND_ARTICLE}> {{" in article and "graph/reference" not in article
+
+    def test_validate_writes_nothing_and_names_the_problem(self, kg, tmp_path):
+        before = kg.export("nquads", inferred=True)
+        prepared = kg.validate(DATA)
+        assert sorted(item.path.name for item in prepared.files) == [
+            "2024-03-26-channelstv-niger-putin-security-cooperation.yaml", "reference.yaml"]
+        bad = tmp_path / "bad.ttl"
+        bad.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+        for write in (kg.validate, kg.load):
+            with pytest.raises(InvalidInput) as refused:
+                write([bad])
+            assert [(p.file, p.rule) for p in refused.value.problems] == [(str(bad), "rdf-syntax")]
+        assert kg.export("nquads", inferred=True) == before
+
+    def test_remove_and_load_again(self, kg):
+        before = kg.export("nquads", inferred=True)
+        kg.remove(f"{SECOND_ARTICLE}.yaml")
+        assert kg.conflicts() == [] and kg.stats()["articles"] == 1
+        article = FRONT_DOOR_SOURCES[-1]
+        report = kg.load(article)  # its entities are still there, in their own graph
+        assert report.triples_after == len(kg)
+        assert kg.export("nquads", inferred=True) == before
+        kg.load(article)  # a reload writes nothing
+        assert kg.export("nquads", inferred=True) == before

@@ -1,0 +1,238 @@
+"""The front door for Python: one object, the same calls, for the embedded store and a SPARQL server.
+
+    >>> import loader
+    >>> kg = loader.open(store)  # a directory holding a store, here one with data/ loaded
+    >>> kg.query("who-rules", state="Niger")[0]["regimeName"]
+    'National Council for the Safeguarding of the Fatherland'
+    >>> [(row["deployingState"], row["status"])
+    ...  for row in kg.query("foreign-presences", host="Niger", as_of="2024-03-26")]
+    [('United States', 'active'), ('France', 'ended')]
+    >>> kg.query("ASK { sk:niger a skg:State }")
+    True
+    >>> kg.close()
+
+`loader.open(endpoint="http://127.0.0.1:7878")` gives the same object on a server (Oxigraph server,
+Virtuoso, any SPARQL 1.1 endpoint). Errors are exceptions with the facts as fields, never printed:
+`loader.problems.InvalidInput` (bad files: `.problems`), `loader.queries.QueryError` and its kinds
+(`UnknownQuery`, `UnknownParameter`, `UnknownEntity`, `NotADate`, ...), `loader.store.StoreError`
+and its kinds (`NoStore`, `StoreInUse`, and `loader.remote.RemoteError` for a server).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from .backend import Backend
+from .factfile import EntityIndex
+from .inference import is_inferred
+from .queries import AS_OF, InvalidSparql, IsAnUpdate, NamedQuery, QueryError, bind, find_query, is_update
+from .store import KnowledgeGraph, StoreError
+
+if TYPE_CHECKING:
+    from .loading import LoadReport, Prepared
+    from .reasoning import ConsistencyReport
+
+__all__ = ["Answer", "Graph", "UnknownFormat", "UnknownGraph", "open", "validate"]
+
+Paths = str | os.PathLike | Iterable[str | os.PathLike]
+
+
+class UnknownGraph(StoreError):
+    """No such named graph (`known`: the graphs there are)."""
+
+    def __init__(self, graph: str, known: list[str]):
+        self.graph, self.known = graph, known
+        super().__init__(f"no graph <{graph}> in the store (graphs: {', '.join(known)})")
+
+
+class UnknownFormat(ValueError):
+    def __init__(self, fmt: str, known: list[str]):
+        self.format, self.known = fmt, known
+        super().__init__(f"unknown format '{fmt}' (formats: {', '.join(known)})")
+
+
+@dataclass
+class Answer:
+    """A query's answer as the engine gave it (pyoxigraph solutions, a boolean, or triples), with
+    the query and the values bound to its parameters (as given; `asOf` the day used)."""
+
+    query: NamedQuery
+    result: object
+    bound: dict[str, str]
+
+
+def open(path: str | os.PathLike | None = None, *, endpoint: str | None = None,  # noqa: A001 - loader.open
+         update_endpoint: str | None = None, user: str | None = None, password: str | None = None,
+         auth: str = "basic", read_only: bool = False) -> Graph:
+    """The graph in the store at `path` (default $SAHELKG_STORE, else .sahelkg/store), or on the
+    SPARQL 1.1 server at `endpoint` (its base address or query URL).
+
+    A store opened to write holds its writer lock until closed; `read_only` opens it without
+    (it must exist), so that a load or `sahelkg serve` may hold it meanwhile. A server is never
+    locked: `read_only` does not apply to it.
+    """
+    if endpoint is not None:
+        if path is not None:
+            raise ValueError("give a store path or an endpoint, not both")
+        from .remote import RemoteGraph  # SPARQLWrapper: only for a server
+
+        return Graph(RemoteGraph(endpoint, update_endpoint, user=user, password=password, auth=auth))
+    return Graph(KnowledgeGraph(path, read_only=read_only))
+
+
+def validate(paths: Paths) -> Prepared:
+    """Check files as a load would, against themselves alone (no graph to resolve names in)."""
+    from .loading import prepare
+
+    return prepare(_paths(paths), None)
+
+
+class Graph:
+    """The project's graph, wherever it is held (`backend`: a store or a server)."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+
+    @property
+    def location(self) -> str:
+        """The store's directory or the server's query URL."""
+        return self.backend.location
+
+    @property
+    def is_remote(self) -> bool:
+        return not isinstance(self.backend, KnowledgeGraph)
+
+    # --- writing ---
+
+    def load(self, paths: Paths) -> LoadReport:
+        """Validate fact and RDF files (or directories of them), then write them all or nothing.
+
+        Raises `InvalidInput` with every problem found; the graph is then unchanged.
+        """
+        from .loading import load
+
+        return load(_paths(paths), self.backend)
+
+    def remove(self, articles: str | Iterable[str]) -> LoadReport:
+        """Take articles out (by file name, slug or IRI); their facts are derived again from the others."""
+        from .loading import remove
+
+        return remove([articles] if isinstance(articles, str) else list(articles), self.backend)
+
+    def validate(self, paths: Paths) -> Prepared:
+        """Check files as `load` would, names resolved against this graph too; write nothing."""
+        from .loading import prepare
+
+        return prepare(_paths(paths), self.backend)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL UPDATE as given: unvalidated, so facts should go in through `load`."""
+        try:
+            self.backend.update(sparql)
+        except SyntaxError as error:
+            raise InvalidSparql(str(error), update=True) from None
+
+    # --- reading ---
+
+    def answer(self, query: str | NamedQuery, params: dict[str, object] | None = None,
+               as_of: str | dt.date | None = None) -> Answer:
+        """Run a named query, a .rq file or SPARQL text, its parameters bound to names or values."""
+        from .loading import known_entities
+
+        named = query if isinstance(query, NamedQuery) else find_query(query)
+        if is_update(named.text):
+            raise IsAnUpdate(named.text)
+        values = {name: str(value) for name, value in (params or {}).items()}
+        if as_of is None and named.takes_as_of and AS_OF not in values:
+            as_of = dt.date.today()  # a query that answers as of a date answers for today
+        day = None if as_of is None else str(as_of)
+        substitutions = bind(named, values, known_entities(self.backend) if named.params else EntityIndex(), day)
+        try:
+            result = self.backend.query(named.text, substitutions)
+        except SyntaxError as error:
+            raise InvalidSparql(str(error)) from None
+        except RuntimeError as error:  # pyoxigraph binds parameters only when the SELECT clause names them
+            raise QueryError(f"cannot run the query: {error}") from None
+        bound = {**values, **({AS_OF: day} if day is not None else {})}
+        return Answer(named, result, bound)
+
+    def query(self, query: str | NamedQuery, /, *, as_of: str | dt.date | None = None, **params):
+        """The answer as plain values: rows as {column: value} ('' when unbound) for SELECT, a bool
+        for ASK, triples for CONSTRUCT and DESCRIBE."""
+        return rows(self.answer(query, params, as_of).result)
+
+    def conflicts(self, entity: str | None = None) -> list[dict[str, str]]:
+        """Every disagreement between two reports of one fact (about `entity`, or all), with both
+        values, quotes and articles."""
+        return self.query("conflicts", **({"entity": entity} if entity else {}))
+
+    def export(self, fmt: str = "turtle", *, graph: str | None = None, inferred: bool = False) -> bytes:
+        """The graph (or one article's graph, by file name, slug or IRI) serialized; the same graph
+        always gives the same bytes. Materialised inferences only when `inferred`."""
+        from . import export as exporting  # rdflib: only when exporting
+        from .loading import article_graph
+
+        if fmt not in exporting.FORMATS:
+            raise UnknownFormat(fmt, list(exporting.FORMATS))
+        graph_iri = None
+        if graph:
+            graph_iri = article_graph(graph)
+            known = self.backend.named_graphs()
+            if graph_iri not in known:
+                raise UnknownGraph(graph_iri, known)
+        quads = self.backend.quads(graph_iri)
+        if not inferred:  # inferences are derived data: shared only when asked for
+            quads = (q for q in quads if not is_inferred(q.graph_name.value))
+        return exporting.export(quads, fmt)
+
+    def stats(self) -> dict[str, int]:
+        """Counts: quads, graphs, articles, facts (by kind), reports, conflicts, entities."""
+        from .stats import graph_stats
+
+        return graph_stats(self.backend)
+
+    def check(self) -> ConsistencyReport:
+        """OWL 2 DL consistency of the ontology plus all data, by HermiT (needs Java; reads everything)."""
+        from .reasoning import check_consistency  # owlready2: only when asked
+
+        return check_consistency(self.backend.rdflib_graph())
+
+    def __len__(self) -> int:
+        """Quads in the graph (inferences included)."""
+        return len(self.backend)
+
+    def close(self) -> None:
+        """Release the store and its lock now rather than when garbage collected."""
+        self.backend.close()
+
+    def __enter__(self) -> Graph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<sahel-kg graph at {self.location}>"
+
+
+def rows(result):
+    """An engine's answer as plain values: rows of strings, a bool, or a list of triples."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, (ox.QueryTriples, list)):  # a server's CONSTRUCT answer is a list of triples
+        return list(result)
+    names = [v.value for v in result.variables]
+    return [{n: row[n].value if row[n] is not None else "" for n in names} for row in result]
+
+
+def _paths(paths: Paths) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
