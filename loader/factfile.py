@@ -243,6 +243,58 @@ class ReportCompiler:
             if wrong:
                 self.problem("end-before-start", wrong, fact.ident, spec.key, fact.entry)
 
+    def relative_times(self, facts: dict[str, CompiledReport]) -> None:
+        """Times taken from another fact of the file ('before the-revocation'), once all are read: the
+        other fact's time is its date, or a situation's start."""
+        def own_time(fact: CompiledReport, path: list[str]) -> TimeValue | None:
+            key = "start" if fact.kind.situation else "date"
+            if key in fact.times:
+                resolve(fact, key, path)
+            return fact.times.get(key)
+
+        def resolve(fact: CompiledReport, key: str, path: list[str]) -> None:
+            value = fact.times[key]
+            if not value.relative_to:
+                return
+            spec = next(f for f in fact.kind.times if f.key == key)
+            del fact.times[key]  # until resolved: a loop back to it finds no time
+            target = facts.get(value.relative_to)
+            if target is None:
+                self.problem("time-ref", f"{key} '{value.text}': no fact with id '{value.relative_to}' in this file",
+                             fact.ident, key, fact.entry)
+                return
+            if fact.ident in path or target is fact:
+                loop = " -> ".join([*path[path.index(fact.ident):], fact.ident] if fact.ident in path
+                                   else [fact.ident, fact.ident])
+                self.problem("time-ref", f"{key} '{value.text}' is taken from its own time ({loop})",
+                             fact.ident, key, fact.entry)
+                return
+            other = own_time(target, [*path, fact.ident])
+            if other is None:
+                wanted = "start" if target.kind.situation else "date"
+                self.problem("time-ref", f"{key} '{value.text}': '{target.ident}' has no {wanted} to take it from",
+                             fact.ident, key, fact.entry)
+                return
+            try:
+                parsed = spec.unit.resolve(spec, value, other, target.ident, self.published)
+            except FieldProblem as problem:
+                self.problem(problem.rule, problem.message, fact.ident, key, fact.entry)
+                return
+            fact.times[key] = parsed.value
+            fact.time_terms += parsed.terms
+
+        for fact in facts.values():
+            relative = {key for key, value in fact.times.items() if value.relative_to}
+            for key in sorted(relative):
+                if key in fact.times:
+                    resolve(fact, key, [])
+            for spec in fact.kind.times:  # the order between times, where one was taken from another fact
+                value = fact.times.get(spec.key)
+                if value and relative & {spec.key, spec.after}:
+                    wrong = TimeKind.out_of_order(spec, value, fact.times)
+                    if wrong:
+                        self.problem("end-before-start", wrong, fact.ident, spec.key, fact.entry)
+
     def quotes(self, fact: CompiledReport) -> None:
         entry, name = fact.entry, fact.ident
         raw = entry.get("quote")
@@ -337,6 +389,7 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
                     FactReferenceKind.check(spec, ref, target.kind if target else None, ontology)
                 except FieldProblem as problem:
                     compiler.problem(problem.rule, problem.message, fact.ident, spec.key, fact.entry)
+    compiler.relative_times(facts)
     if source.problems:
         return out
     out.quads.extend(article_quads(article, graph))

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from .namespaces import SKG, XSD
 from .quantities import parse_troops
 from .rdfterms import indefinite, local
-from .timespec import TimeError, TimeValue, parse_time
+from .timespec import TimeError, TimeValue, parse_time, relative_time
 
 if TYPE_CHECKING:
     from .entities import EntityIndex
@@ -324,6 +324,7 @@ class TroopsKind(FieldKind):
 
     name = "troops"
     TEXT, MIN, MAX, APPROXIMATE = SKG + "troopsText", SKG + "troopsMin", SKG + "troopsMax", SKG + "approximate"
+    ATTRIBUTION = SKG + "troopsAttribution"
 
     def parse(self, spec, item, owner, context):
         try:
@@ -337,6 +338,8 @@ class TroopsKind(FieldKind):
             terms.append((self.APPROXIMATE, ox.Literal("true", datatype=_n(XSD + "boolean"))))
         if strength.number is not None:
             terms.append((spec.prop, _integer(strength.number)))
+        if strength.attribution:
+            terms.append((self.ATTRIBUTION, ox.Literal(strength.attribution)))
         return Parsed(terms, value=strength)
 
     def expected(self, spec, ontology):
@@ -372,7 +375,10 @@ class TroopsKind(FieldKind):
                        PropertyShape("Troops-max", self.MAX, "highest troop strength",
                                      "at most one highest number, a positive whole number", key, **whole),
                        PropertyShape("Troops-range", self.MIN, "lowest troop strength",
-                                     "a lowest number not above the highest", key, less_than_or_equals=self.MAX)),
+                                     "a lowest number not above the highest", key, less_than_or_equals=self.MAX),
+                       PropertyShape("Troops-attribution", self.ATTRIBUTION, "source of the troop strength",
+                                     "at most one source of the troop strength, in the article's words "
+                                     "('officials')", key, max_count=1, datatype=XSD + "string", min_length=1)),
                       target_subjects_of=self.TEXT),
         ]
 
@@ -390,11 +396,25 @@ class TimeKind(FieldKind):
     DATATYPES = (XSD + "date", XSD + "gYearMonth", XSD + "gYear")
 
     def parse(self, spec, item, owner, context):
-        published = context.published
         try:
-            value = parse_time(item, published=published, is_end=self.is_end)
+            value = parse_time(item, published=context.published, is_end=self.is_end)
         except TimeError as err:
             raise FieldProblem("real-date", str(err)) from None
+        if value.relative_to:  # taken from another fact's time, once the whole file is read (``resolve``)
+            return Parsed(value=value)
+        return self.settled(spec, value, context.published)
+
+    def resolve(self, spec: Field, value: TimeValue, other: TimeValue, other_id: str,
+                published: dt.date) -> Parsed:
+        """A time taken from another fact's time ('before the-revocation'), now that it is known."""
+        try:
+            value = relative_time(value, other, other_id)
+        except TimeError as err:
+            raise FieldProblem("time-ref", str(err)) from None
+        return self.settled(spec, value, published)
+
+    def settled(self, spec: Field, value: TimeValue, published: dt.date) -> Parsed:
+        """A time checked against the publication day, as RDF terms."""
         if not self.is_end and not value.planned:
             # a reported event or beginning happened by the time the article was published
             if value.earliest and value.earliest > published:
@@ -421,6 +441,8 @@ class TimeKind(FieldKind):
     def out_of_order(spec: Field, value: TimeValue, times: dict[str, TimeValue]) -> str | None:
         """The problem when this time is before the time it must not precede (``spec.after``)."""
         before = times.get(spec.after) if spec.after else None
+        if value.relative_to or (before and before.relative_to):
+            return None  # not known yet
         if before and before.earliest and value.latest and value.latest < before.earliest:
             return f"{spec.key} '{value.text}' is before {spec.after} '{before.text}'"
         return None
