@@ -29,6 +29,7 @@ from .timespec import TimeError, TimeValue, parse_time, relative_time
 if TYPE_CHECKING:
     from .entities import EntityIndex
     from .ontology import Ontology
+    from .roles import Regimes
     from .schema import FactType, Field
 
 
@@ -48,6 +49,10 @@ class Context(Protocol):
     index: EntityIndex
     ontology: Ontology
     published: dt.date  # the article's publication date
+    graph: ox.NamedNode  # the article's graph
+    regimes: Regimes | None  # who rules where (loader/roles.py); None until the batch's rules are read
+    deferred: bool  # set when a value waits for ``regimes``
+    generated: dict[str, list[ox.Quad]]  # entities a role gives rise to (a state's armed forces), by IRI
 
 
 @dataclass
@@ -204,11 +209,16 @@ class EntityKind(FieldKind):
     name = "entity"
 
     def parse(self, spec, item, owner, context):
-        if not isinstance(item, str):
+        if isinstance(item, dict):
+            iri = self.by_role(spec, item, owner, context)
+            if iri is None:  # the regime of a state, once the batch's rules are known
+                return Parsed()
+        elif not isinstance(item, str):
             raise FieldProblem("entity-name", f"{item!r} is not a name")
-        iri, error = context.index.resolve(item)
-        if error:
-            raise FieldProblem("unknown-entity", error)
+        else:
+            iri, error = context.index.resolve(item)
+            if error:
+                raise FieldProblem("unknown-entity", error)
         types = context.index.entities[iri].types
         if not context.ontology.is_a(types, spec.range):
             kinds = " or ".join(sorted(local(t) for t in types)) or "untyped entity"
@@ -218,6 +228,35 @@ class EntityKind(FieldKind):
 
     def expected(self, spec, ontology):
         return f" ({'each ' if spec.many else ''}{class_phrase(spec.range, ontology)})"
+
+    @staticmethod
+    def by_role(spec, item: dict, owner, context) -> str | None:
+        """An actor named by its role (loader/roles.py): ``{regime_of: Mali}``, ``{armed_forces_of: Niger}``.
+        None while the regimes are not gathered yet (``context.regimes``)."""
+        from .roles import FORMS, armed_forces
+
+        if len(item) != 1 or next(iter(item)) not in FORMS:
+            raise FieldProblem("entity-name", f"{dict(item)!r} is not a name nor a role "
+                               f"({' or '.join(f'{{{f}: <state>}}' for f in FORMS)})")
+        (form, name), = item.items()
+        if owner.name == "Rule":
+            raise FieldProblem("entity-name", f"a Rule says who rules: name the {spec.key}, not '{form}'")
+        state, error = context.index.resolve(name) if isinstance(name, str) else (None, f"{name!r} is not a name")
+        if error:
+            raise FieldProblem("unknown-entity", error)
+        if not context.ontology.is_a(context.index.entities[state].types, SKG + "State"):
+            raise FieldProblem("wrong-kind", f"'{form}' takes a State, not '{name}'")
+        if form == "armed_forces_of":
+            iri, quads = armed_forces(state, context.index, context.graph)
+            context.generated[iri] = quads
+            return iri
+        if context.regimes is None:
+            context.deferred = True
+            return None
+        iri, error = context.regimes.regime_of(state, context.published, context.index)
+        if error:
+            raise FieldProblem("unresolved-role", error)
+        return iri
 
     def constraints(self, spec, ontology):
         return {"cls": spec.range}
