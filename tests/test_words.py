@@ -27,6 +27,7 @@ SLUG = "2024-08-06-testgazette-sahel-words"
 
 S_RUSSIA_MALI = "Around 2,000 Russian fighters have been in Mali since late 2021, per officials."
 S_BURKINA = "Between 1,000 and 1,500 Russian instructors are in Burkina Faso."
+S_BURKINA_PLAN = "The instructors are to leave in late 2024."
 S_FRANCE = "Several hundred French soldiers had left Niger before the revocation of the defence accords."
 S_REVOKED_TV = "Niger’s junta revoked the defence accords with France in mid-March, state television reported."
 S_REVOKED_FORCE = "The force said the accords had been revoked."
@@ -36,7 +37,7 @@ S_VISIT = "Russian officials visited Niamey between April and May."
 S_RULE = "The junta has ruled Niger since July 2023."
 S_ARMY = "The Nigerien army condemned the delay."
 S_MALI = "Mali’s junta condemned the strikes."
-SENTENCES = [S_RUSSIA_MALI, S_BURKINA, S_FRANCE, S_REVOKED_TV, S_REVOKED_FORCE, S_US_DECADE, S_US_LEFT, S_VISIT,
+SENTENCES = [S_RUSSIA_MALI, S_BURKINA, S_BURKINA_PLAN, S_FRANCE, S_REVOKED_TV, S_REVOKED_FORCE, S_US_DECADE, S_US_LEFT, S_VISIT,
              S_RULE, S_ARMY, S_MALI]
 
 
@@ -84,8 +85,8 @@ facts:
     deploying_state: Russia
     host_state: Burkina Faso
     troops: between 1,000 and 1,500
-    end: ongoing
-    quote: {q(S_BURKINA)}
+    end: planned late 2024
+    quote: [{q(S_BURKINA)}, {q(S_BURKINA_PLAN)}]
   - id: france-in-niger
     type: MilitaryPresence
     deploying_state: France
@@ -180,6 +181,10 @@ def test_vague_strengths_compare_by_their_bounds(words):
     assert [r["text"].value for r in big] == ["around 2,000", "between 1,000 and 1,500"]
     assert [r["text"].value for r in small] == ["dozens"]
     assert presence(words, "Burkina Faso", "Russia")["troops"] == "between 1,000 and 1,500 (2024-08-06)"
+
+
+def test_a_plan_keeps_its_words(words):
+    assert presence(words, "Burkina Faso", "Russia")["until"] == "unknown; end planned late 2024"
 
 
 # --- times in the articles' words ---------------------------------------------------------------------
