@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from .namespaces import SKG, XSD
 from .quantities import parse_troops
 from .rdfterms import indefinite, local
+from .roles import FORMS, armed_forces
 from .timespec import TimeError, TimeValue, parse_time, relative_time
 
 if TYPE_CHECKING:
@@ -233,8 +234,6 @@ class EntityKind(FieldKind):
     def by_role(spec, item: dict, owner, context) -> str | None:
         """An actor named by its role (loader/roles.py): ``{regime_of: Mali}``, ``{armed_forces_of: Niger}``.
         None while the regimes are not gathered yet (``context.regimes``)."""
-        from .roles import FORMS, armed_forces
-
         if len(item) != 1 or next(iter(item)) not in FORMS:
             raise FieldProblem("entity-name", f"{dict(item)!r} is not a name nor a role "
                                f"({' or '.join(f'{{{f}: <state>}}' for f in FORMS)})")
