@@ -15,6 +15,7 @@ from .merge import Fact, Report, derive, facts_graph, reports_from_quads
 from .namespaces import GRAPH, ONTOLOGY_GRAPH, PROV, SKA, SKG
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
+from .roles import Regimes
 from .store import KnowledgeGraph
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -137,8 +138,17 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             problems += err.problems
     # Entities first, from every file, so a fact may name an entity declared in another file of the batch.
     declared = [declare_entities(source, index, ontology) for source in sources]
-    for source, decls in zip(sources, declared, strict=True):
-        compiled.append(compile_file(source, index, ontology, decls))
+    declared_problems = [len(source.problems) for source in sources]
+    files_compiled = [compile_file(source, index, ontology, decls) for source, decls in zip(sources, declared, strict=True)]
+    if any(item.deferred for item in files_compiled):
+        # a role such as "regime_of: Mali" needs every Rule of the batch and the store: compile those files again
+        regimes = Regimes.gather(kg, [r for item in files_compiled for r in item.compiled if r.kind.name == "Rule"])
+        for i, (source, decls) in enumerate(zip(sources, declared, strict=True)):
+            if files_compiled[i].deferred:
+                del source.problems[declared_problems[i]:]  # the declarations' problems stay
+                files_compiled[i] = compile_file(source, index, ontology, decls, regimes=regimes)
+    for source, item in zip(sources, files_compiled, strict=True):
+        compiled.append(item)
         problems += source.problems
     by_graph: dict[str, list[CompiledFile]] = defaultdict(list)
     for item in compiled:

@@ -46,7 +46,9 @@ REAL_QUOTES = [Q_MOSCOW, Q_DECEMBER, Q_US_TROOPS, Q_ECOWAS, Q_THANKS]
 
 SUMMARY = "1 problem(s); nothing was written."
 # braces doubled: the expected lines are format()ted with the file name
-TROOP_FORMS = ("(expected a number, {{about: N}}, {{between: [LOW, HIGH]}}, {{at_least: N}}, {{at_most: N}} or one of: "
+TROOP_FORMS = ("(expected a number, {{about: N}}, {{between: [LOW, HIGH]}}, {{at_least: N}}, {{at_most: N}}, the "
+               "article's words ('some 1,000', 'between 1,000 and 1,500', 'more than 100', 'up to 100', optionally "
+               "followed by '(per officials)') or one of: "
                "dozens, a few hundred, several hundred, hundreds, several thousand, thousands)")
 
 
@@ -303,8 +305,8 @@ CASES = [
     Case("non-numeric-troops", "troops.yaml", presence(troops="about a thousand"),
          ["{file}:10: fact 'presence', field 'troops': troop strength 'about a thousand' is not understood "
           f"{TROOP_FORMS} [troops]"]),
-    Case("troops-with-thousands-separator", "troops.yaml", presence(troops='"1,000"'),
-         ["{file}:10: fact 'presence', field 'troops': troop strength '1,000' is not understood "
+    Case("troops-with-a-broken-thousands-separator", "troops.yaml", presence(troops='"1,00"'),
+         ["{file}:10: fact 'presence', field 'troops': troop strength '1,00' is not understood "
           f"{TROOP_FORMS} [troops]"]),
     Case("fractional-troops", "troops.yaml", presence(troops="999.5"),
          ["{file}:10: fact 'presence', field 'troops': troop strength 999.5 is not a positive whole number "
