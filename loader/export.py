@@ -17,9 +17,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, SOURCES_GRAPH
 from .rdfterms import to_rdflib as _rdflib_term
 
+_SOURCES = ox.NamedNode(SOURCES_GRAPH)
 FORMATS = {
     "turtle": "ttl",
     "trig": "trig",
@@ -133,7 +134,8 @@ def export(quads: Iterable[ox.Quad], fmt: str = "turtle") -> bytes:
     """Serialize quads; triple formats merge all graphs into one."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
-    quads = list(canonical(quads))
+    # where this store's graphs were loaded from is the store's own record, not data to share
+    quads = list(canonical(q for q in quads if q.graph_name != _SOURCES))
     if fmt == "nquads":
         return _sorted_lines(quads, ox.RdfFormat.N_QUADS)
     triples = {q.triple for q in quads}
