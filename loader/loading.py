@@ -192,8 +192,8 @@ def _parse_rdf(path: Path, display: str) -> ParsedRdf:
             by_graph[q.graph_name.value].append(q)
     problems = []
     if in_default:
-        problems.append(Problem(display, "default-graph", f"{in_default} triple(s) are in the default graph; a dataset "
-                                "file must put every triple in a named graph of the project"))
+        problems.append(Problem(display, "default-graph", f"{in_default} triple(s) are in the default graph, which the store "
+                                "answers as the union of its named graphs; put every triple in a named graph of the project"))
     if foreign:
         names = ", ".join(sorted(foreign)[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         problems.append(Problem(display, "foreign-graph", f"graph(s) {names} are not the project's: a dataset file "
