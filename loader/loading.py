@@ -213,7 +213,8 @@ def _parse_rdf(path: Path, display: str) -> ParsedRdf:
     return parsed
 
 
-def _sources_kept(compiled: list[CompiledFile], stored: dict[str, str], replace: bool) -> list[Problem]:
+def _sources_kept(compiled: list[CompiledFile], stored: dict[str, str], present: set[str],
+                  replace: bool) -> list[Problem]:
     """A graph is replaced only by the file it was loaded from (or on purpose): another file that
     happens to give the same graph name would silently replace curated data."""
     problems = []
@@ -221,6 +222,12 @@ def _sources_kept(compiled: list[CompiledFile], stored: dict[str, str], replace:
         new = source_name(item.path)
         old = stored.get(item.graph)
         if replace or old == new:
+            continue
+        if old is None and item.graph in present:  # e.g. a server bulk-loaded from an export
+            problems.append(Problem(str(item.path), "unrecorded-graph",
+                                    f"graph <{item.graph}> is in the store, but no file is recorded as its source "
+                                    "(it was written otherwise: a bulk load, a SPARQL update, an older sahelkg); "
+                                    f"loading '{new}' would replace it. Replace it on purpose with --replace."))
             continue
         if old is None:
             # the reference graph belongs to data/reference.yaml; a dataset file may name it on purpose
@@ -327,7 +334,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
     # whether the files may replace the store's graphs, once each file is right in itself
     stored = stored_sources(kg)
     if not problems:
-        problems += _sources_kept(compiled, stored, replace)
+        problems += _sources_kept(compiled, stored, set(kg.named_graphs()) if kg is not None else set(), replace)
     if problems:
         raise InvalidInput(problems)
     stored.update({item.graph: source_name(item.path) for item in compiled})

@@ -94,3 +94,21 @@ def test_an_export_does_not_replace_the_graphs_it_was_taken_from_unless_on_purpo
     load([path], kg, replace=True)  # the same graphs: only the record of their file changes
     assert export(kg.quads(), "nquads") == before
     assert set(stored_sources(kg).values()) == {str(path)}
+
+
+def test_a_graph_written_otherwise_is_replaced_only_on_purpose(seed, tmp_path):
+    """A store bulk-loaded from an export holds the graphs, but no record of their files."""
+    with KnowledgeGraph(tmp_path / "bulk") as bulk:
+        for quad in asserted(seed):
+            if quad.graph_name.value != SOURCES_GRAPH:
+                bulk.store.add(quad)
+        before = export(bulk.quads(), "nquads")
+        with pytest.raises(InvalidInput) as refused:
+            load([DATA_DIR / "reference.yaml"], bulk)
+        assert [str(p) for p in refused.value.problems] == [
+            f"{DATA_DIR / 'reference.yaml'}: graph <{REFERENCE_GRAPH}> is in the store, but no file is recorded as its "
+            "source (it was written otherwise: a bulk load, a SPARQL update, an older sahelkg); loading "
+            "'data/reference.yaml' would replace it. Replace it on purpose with --replace. [unrecorded-graph]"]
+        assert export(bulk.quads(), "nquads") == before
+        load([DATA_DIR / "reference.yaml"], bulk, replace=True)
+        assert stored_sources(bulk) == {REFERENCE_GRAPH: "data/reference.yaml"}
