@@ -148,6 +148,13 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _report_problems(problems, fmt: str) -> None:
+    from dataclasses import replace as reworded
+
+    from .loading import REPLACEABLE
+
+    # the library says a graph may be replaced on purpose; here that is an option
+    problems = [reworded(p, message=p.message.removesuffix(".") + " with --replace.")
+                if p.rule in REPLACEABLE else p for p in problems]
     if fmt == "json":
         print(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
     else:

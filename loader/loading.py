@@ -14,7 +14,6 @@ from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_e
 from .inference import INFERRED_SUFFIX, infer, inferred_graph, is_inferred
 from .merge import Fact, Report, derive, facts_graph, reports_from_quads
 from .namespaces import (
-    DATA_DIR,
     FACTS_GRAPH,
     GRAPH,
     ONTOLOGY_GRAPH,
@@ -22,7 +21,6 @@ from .namespaces import (
     PROV,
     RDF,
     RDFS,
-    REFERENCE_GRAPH,
     SK,
     SKA,
     SKG,
@@ -111,7 +109,6 @@ def known_entities(kg: KnowledgeGraph | None) -> EntityIndex:
 # --- where a graph comes from ------------------------------------------------------------------------
 
 LOADED_FROM = SKG + "loadedFrom"
-REFERENCE_FILE = DATA_DIR / "reference.yaml"
 
 
 def source_name(path: Path) -> str:
@@ -213,6 +210,10 @@ def _parse_rdf(path: Path, display: str) -> ParsedRdf:
     return parsed
 
 
+# the problems a load on purpose (replace=True) does not raise
+REPLACEABLE = ("one-file-per-article", "one-file-per-graph", "unrecorded-graph")
+
+
 def _sources_kept(compiled: list[CompiledFile], stored: dict[str, str], present: set[str],
                   replace: bool) -> list[Problem]:
     """A graph is replaced only by the file it was loaded from (or on purpose): another file that
@@ -227,29 +228,21 @@ def _sources_kept(compiled: list[CompiledFile], stored: dict[str, str], present:
             problems.append(Problem(str(item.path), "unrecorded-graph",
                                     f"graph <{item.graph}> is in the store, but no file is recorded as its source "
                                     "(it was written otherwise: a bulk load, a SPARQL update, an older sahelkg); "
-                                    f"loading '{new}' would replace it. Replace it on purpose with --replace."))
+                                    f"loading '{new}' would replace it. Replace it only on purpose."))
             continue
-        if old is None:
-            # the reference graph belongs to data/reference.yaml; a dataset file may name it on purpose
-            if item.graph == REFERENCE_GRAPH and item.path.suffix in YAML_SUFFIXES + (".ttl", ".nt"):  # named after the file
-                old = source_name(REFERENCE_FILE)
-                if new != old:
-                    problems.append(Problem(str(item.path), "reference-graph",
-                                            f"graph <{item.graph}> holds the reference entities of '{old}'; loading "
-                                            f"'{new}' would replace them. Rename the file, or replace the graph on "
-                                            "purpose with --replace."))
+        if old is None:  # a new graph: its first file is its file
             continue
         if item.graph.startswith(SKA):
             problems.append(Problem(str(item.path), "one-file-per-article",
                                     f"the facts of article {item.graph.removeprefix(SKA)} were loaded from '{old}'; "
                                     f"loading '{new}' would replace them. Put all of an article's facts in one fact "
-                                    "file, or replace them on purpose with --replace."))
+                                    "file, or replace them on purpose."))
         else:
             named_after_file = item.path.suffix in YAML_SUFFIXES + (".ttl", ".nt")
             problems.append(Problem(str(item.path), "one-file-per-graph",
                                     f"graph <{item.graph}> was loaded from '{old}'; loading '{new}' would replace it. "
                                     + ("Rename the file (its graph is named after it), or replace" if named_after_file
-                                       else "Replace") + " the graph on purpose with --replace."))
+                                       else "Replace") + " the graph on purpose."))
     return problems
 
 

@@ -13,12 +13,13 @@ import pytest
 from loader.export import export
 from loader.inference import is_inferred
 from loader.loading import load, remove, stored_sources
-from loader.namespaces import DATA_DIR, REFERENCE_GRAPH, SKA, SOURCES_GRAPH
+from loader.namespaces import DATA_DIR, GRAPH, SKA, SOURCES_GRAPH
 from loader.problems import InvalidInput
 from loader.store import KnowledgeGraph
 
 ARTICLE = "2024-03-26-channelstv-niger-putin-security-cooperation"
 ARTICLE_GRAPH = SKA + ARTICLE
+REFERENCE_GRAPH = GRAPH + "reference"
 SUFFIX = {"trig": "trig", "nquads": "nq", "jsonld": "jsonld"}
 
 
@@ -54,7 +55,7 @@ def test_the_reference_graph_is_replaced_only_on_purpose(kg, tmp_path):
         load([other], kg)
     assert [str(p) for p in refused.value.problems] == [
         f"{other}: graph <{REFERENCE_GRAPH}> was loaded from 'data/reference.yaml'; loading '{other}' would replace "
-        "it. Rename the file (its graph is named after it), or replace the graph on purpose with --replace. "
+        "it. Rename the file (its graph is named after it), or replace the graph on purpose. "
         "[one-file-per-graph]"]
     assert export(kg.quads(), "nquads") == before
     load([other], kg, replace=True)
@@ -108,7 +109,7 @@ def test_a_graph_written_otherwise_is_replaced_only_on_purpose(seed, tmp_path):
         assert [str(p) for p in refused.value.problems] == [
             f"{DATA_DIR / 'reference.yaml'}: graph <{REFERENCE_GRAPH}> is in the store, but no file is recorded as its "
             "source (it was written otherwise: a bulk load, a SPARQL update, an older sahelkg); loading "
-            "'data/reference.yaml' would replace it. Replace it on purpose with --replace. [unrecorded-graph]"]
+            "'data/reference.yaml' would replace it. Replace it only on purpose. [unrecorded-graph]"]
         assert export(bulk.quads(), "nquads") == before
         load([DATA_DIR / "reference.yaml"], bulk, replace=True)
         assert stored_sources(bulk) == {REFERENCE_GRAPH: "data/reference.yaml"}
