@@ -87,11 +87,11 @@ def open(path: str | os.PathLike | None = None, *, endpoint: str | None = None, 
     return Graph(KnowledgeGraph(path, read_only=read_only))
 
 
-def validate(paths: Paths) -> Prepared:
+def validate(paths: Paths, *, replace: bool = False) -> Prepared:
     """Check files as a load would, against themselves alone (no graph to resolve names in)."""
     from .loading import prepare
 
-    return prepare(_paths(paths), None)
+    return prepare(_paths(paths), None, replace=replace)
 
 
 class Graph:
@@ -131,15 +131,16 @@ class Graph:
 
     # --- writing ---
 
-    def load(self, paths: Paths) -> LoadReport:
+    def load(self, paths: Paths, *, replace: bool = False) -> LoadReport:
         """Validate fact and RDF files (or directories of them), then write them all or nothing.
 
-        Raises `InvalidInput` with every problem found; the graph is then unchanged.
+        Raises `InvalidInput` with every problem found; the graph is then unchanged. A graph loaded
+        from another file (or written otherwise) is replaced only with ``replace=True``.
         """
         from .loading import load
 
         self._entities = None
-        return load(_paths(paths), self.backend)
+        return load(_paths(paths), self.backend, replace=replace)
 
     def remove(self, articles: str | Iterable[str]) -> LoadReport:
         """Take articles out (by file name, slug or IRI); their facts are derived again from the others."""
@@ -148,11 +149,11 @@ class Graph:
         self._entities = None
         return remove([articles] if isinstance(articles, str) else list(articles), self.backend)
 
-    def validate(self, paths: Paths) -> Prepared:
+    def validate(self, paths: Paths, *, replace: bool = False) -> Prepared:
         """Check files as `load` would, names resolved against this graph too; write nothing."""
         from .loading import prepare
 
-        return prepare(_paths(paths), self.backend)
+        return prepare(_paths(paths), self.backend, replace=replace)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL UPDATE as given: unvalidated, so facts should go in through `load`."""

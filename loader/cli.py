@@ -150,6 +150,13 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _report_problems(problems, fmt: str) -> None:
+    from dataclasses import replace as reworded
+
+    from .loading import REPLACEABLE
+
+    # the library says a graph may be replaced on purpose; here that is an option
+    problems = [reworded(p, message=p.message.removesuffix(".") + " with --replace.")
+                if p.rule in REPLACEABLE else p for p in problems]
     if fmt == "json":
         print(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
     else:
@@ -182,12 +189,16 @@ def _open(target: Target, *, read_only: bool = False) -> api.Graph:
 def load(
     files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
     fmt: ProblemFormat = "text",
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Replace graphs loaded from other files (refused without it).")] = False,
     *,
     target: Target,
 ) -> None:
     """Validate files, then add them to the store in one transaction (all or nothing).
 
     Reloading a file replaces what it loaded before, so loading the same files twice changes nothing.
+    A graph loaded from another file (an article's facts, the reference entities) is replaced only
+    with --replace.
     With --endpoint, the files are validated here, written to staging graphs on the server, and
     moved in place only when all of them are there: a failure leaves the server's graphs as they were.
 
@@ -195,7 +206,7 @@ def load(
     """
     kg = _open(target)
     try:
-        report = kg.load(files)
+        report = kg.load(files, replace=replace)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
@@ -241,6 +252,8 @@ def remove(
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
     fmt: ProblemFormat = "text",
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Check as 'load --replace' would: graphs loaded from other files may be replaced.")] = False,
     *,
     target: Target,
 ) -> None:
@@ -257,7 +270,7 @@ def validate(
             raise  # a server the user named must answer
         kg = None  # no store yet: validate against the given files alone
     try:
-        prepared = kg.validate(files) if kg else api.validate(files)
+        prepared = kg.validate(files, replace=replace) if kg else api.validate(files, replace=replace)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None

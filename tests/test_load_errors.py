@@ -382,7 +382,8 @@ def _params():
 
 
 def fact_path(tmp_path: Path, name: str) -> Path:
-    """Where a test writes a fact file for the seed article: under the article's own file name."""
+    """Where a test writes a fact file for the seed article: under the article's own file name (it is
+    not the file the seed was loaded from, so a valid one loads only with --replace)."""
     path = tmp_path / name / f"{SLUG}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -464,7 +465,7 @@ def test_batch_with_one_bad_file_writes_nothing(tmp_path, store, seed_dump):
     bad = tmp_path / "b-bad.ttl"
     bad.write_text("@prefix sk: <https://w3id.org/sahel-kg/entity/> .\nsk:niger sk:x .\n", encoding="utf-8")
     # the first file alone is valid, and loading it would change the store (it replaces the article's graph)
-    alone = sahelkg("validate", good, "--store", store)
+    alone = sahelkg("validate", good, "--store", store, "--replace")
     assert (alone.exit_code, alone.crash) == (0, None), alone.output
     run = sahelkg("load", good, bad, "--store", store)
     assert_clean_failure(run)
@@ -620,7 +621,7 @@ def test_person_as_member_follows_the_ontology_range(tmp_path, store, seed_dump)
     """skg:member has range skg:Actor and skg:Person is an Actor, so a person may be a member (of a junta, say)."""
     path = fact_path(tmp_path, "putin-member")
     path.write_text(membership("Putin", "ECOWAS"), encoding="utf-8")
-    run = sahelkg("validate", path, "--store", store)
+    run = sahelkg("validate", path, "--store", store, "--replace")
     assert (run.exit_code, run.crash, run.stderr) == (0, None, ""), run.output
     assert_unchanged(store, seed_dump)
 
@@ -710,7 +711,7 @@ def test_reported_date_is_capped_at_publication(date, expected, tmp_path, store)
             date: {date}
             quote: {q(Q_DECEMBER)}
         """), encoding="utf-8")
-    run = sahelkg("load", path, "--store", store)
+    run = sahelkg("load", path, "--store", store, "--replace")
     assert (run.exit_code, run.crash, run.stderr) == (0, None, ""), run.output
     assert _stored_times(store, "DiplomaticContact", "date") == expected
 
@@ -718,7 +719,7 @@ def test_reported_date_is_capped_at_publication(date, expected, tmp_path, store)
 def test_reported_start_is_capped_at_publication(tmp_path, store):
     path = fact_path(tmp_path, "capped")
     path.write_text(presence(start="2024"), encoding="utf-8")
-    run = sahelkg("load", path, "--store", store)
+    run = sahelkg("load", path, "--store", store, "--replace")
     assert (run.exit_code, run.crash, run.stderr) == (0, None, ""), run.output
     assert _stored_times(store, "MilitaryPresence", "start") == {
         "start": _xsd("2024", "gYear"), "startEarliest": _xsd("2024-01-01", "date"),
