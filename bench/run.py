@@ -1,6 +1,7 @@
 """Benchmark: load generated corpora of several sizes into fresh stores, and time the named queries on each.
 
     bench/run.py [--sizes 100,1000] [--repeat 5] [--seed 1] [--max-query-seconds 60]
+    bench/run.py --store DIR [--repeat 5]   # only the queries, on a store already loaded
 
 For each size, the corpus of bench/generate.py (kept in bench/.cache/ by size, seed and a digest of the generator,
 so a changed generator makes a new one) is loaded together with data/reference.yaml and data/facts, in one
@@ -220,7 +221,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="the corpus generator's seed (default 1)")
     parser.add_argument("--max-query-seconds", type=float, default=60,
                         help="a query run taking longer is stopped and reported as '> N s' (default 60)")
+    parser.add_argument("--store", help="time the queries on this store, already loaded (no corpus, no load)")
     args = parser.parse_args()
+    if args.store:
+        for name in named_queries():
+            print(f"{name:<22}{str(run_query(args.store, name, args.repeat, args.max_query_seconds)):>24}")
+        return
     sizes = sorted({int(size) for size in args.sizes.split(",")})
     os.chdir(ROOT)
     results = [bench(size, args.seed, args.repeat, args.max_query_seconds) for size in sizes]
