@@ -6,6 +6,7 @@ import functools
 import inspect
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,14 @@ from .namespaces import PREFIXES
 from .problems import InvalidInput
 from .queries import (
     AS_OF,
+    SERVICE,
+    AsOfTwice,
     BadParameterSyntax,
     BadValue,
     NoAsOf,
     QueryError,
+    QueryTimeout,
+    RemoteRequest,
     find_query,
     is_update,
     named_queries,
@@ -133,6 +138,15 @@ def worded(error: Exception) -> str:
         return f"--bind '{error.bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)"
     if isinstance(error, NoAsOf):
         return f"query '{error.query}' does not take --as-of"
+    if isinstance(error, AsOfTwice):
+        return f"--as-of and --param {AS_OF} both give the date to answer as of; give one of them"
+    if isinstance(error, RemoteRequest):
+        if error.feature == SERVICE:
+            return ("this is a federated query (SERVICE), which sends requests to other servers; "
+                    "pass --allow-service to run it anyway")
+        return "this update has a LOAD, which fetches a URL; pass --allow-load to run it anyway"
+    if isinstance(error, QueryTimeout):
+        return f"query stopped after {error.seconds:g} s (--timeout); narrow it, or give a larger --timeout"
     if isinstance(error, BadValue):
         return f"{'--as-of' if error.param == AS_OF else '--param ' + error.param}: {error.reason}"
     if isinstance(error, BadParameterSyntax):
@@ -296,6 +310,12 @@ def query(
     fmt: Annotated[str, typer.Option("--format", help="table, json (SPARQL 1.1 results JSON), csv or tsv.")] = "table",
     allow_update: Annotated[bool, typer.Option("--allow-update",
                                                help="Run a SPARQL UPDATE (unvalidated!) against the store.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS",
+                                           help="Stop the query after this long (0: no limit).")] = 60,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Run federated queries (SERVICE), which send requests to other servers.")] = False,
+    allow_load: Annotated[bool, typer.Option(
+        "--allow-load", help="With --allow-update: run LOAD, which fetches a URL into the store.")] = False,
     *,
     target: Target,
 ) -> None:
@@ -314,11 +334,13 @@ def query(
     except QueryError as error:
         _fail(worded(error), 2)
     if is_update(named.text):
-        _run_update(named.text, allow_update, bool(values or as_of), target)
+        _run_update(named.text, allow_update, bool(values or as_of), target, allow_service, allow_load)
         return
     kg = _open(target, read_only=True)
     try:
-        answer = kg.answer(named, values, as_of)
+        answer = kg.answer(named, values, as_of, timeout=timeout or None, allow_service=allow_service)
+    except QueryTimeout as error:
+        _stop_now(worded(error))
     except QueryError as error:
         _fail(worded(error), 2)
     result = answer.result
@@ -342,7 +364,17 @@ def query(
     _print_rows(named.title or "", asked, names, rows)
 
 
-def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target) -> None:
+def _stop_now(message: str) -> None:
+    """Print the error and end the process at once: an evaluation past its time limit may still run
+    in a thread of this process (pyoxigraph cannot be interrupted), and only the process's end stops it."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)
+
+
+def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target, allow_service: bool = False,
+                allow_load: bool = False) -> None:
     if not allowed:
         _fail("this is a SPARQL UPDATE and `sahelkg query` only reads; facts go in through `sahelkg load`, "
               "which validates them. Pass --allow-update to change the store anyway.", 2)
@@ -351,7 +383,7 @@ def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target) 
     kg = _open(target)
     before = len(kg)
     try:
-        kg.update(text)
+        kg.update(text, allow_service=allow_service, allow_load=allow_load)
     except QueryError as error:
         _fail(worded(error), 2)
     out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
