@@ -525,23 +525,31 @@ def serve(
     = "127.0.0.1:7878",
     writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates (sahelkg load --endpoint).")]
     = False,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS",
+                                           help="Stop a query after this long (0: no limit).")] = 60,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Run federated queries (SERVICE), which send requests to other servers.")] = False,
+    allow_load: Annotated[bool, typer.Option(
+        "--allow-load", help="With --writable: run LOAD, which fetches a URL into the store.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Serve the store with the Oxigraph server: a SPARQL endpoint and a web page with the named queries.
 
     Read-only unless --writable. While it runs, the store is the server's: `sahelkg load` on the same
     store is refused; stop the server (Ctrl-C), load, and serve again, or serve --writable and load
-    with --endpoint. Queries and exports from other processes keep working.
+    with --endpoint. Queries and exports from other processes keep working. Requests from other web
+    sites, federated queries and LOAD are refused unless allowed; a query stops after --timeout.
 
     Example: sahelkg serve --bind 127.0.0.1:7878
     """
     import signal
 
-    from .serve import start
+    from .serve import Limits, start
 
     path = store_path(store)
+    limits = Limits(timeout=timeout or None, allow_service=allow_service, allow_load=allow_load)
     try:
-        served = start(path, bind, writable=writable)
+        served = start(path, bind, writable=writable, limits=limits)
     except StoreError as error:
         _fail(worded(error))
     # the server logs each request (loader.serve's logger): to stderr, as a server's log
