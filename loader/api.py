@@ -121,6 +121,12 @@ class Graph:
     def is_remote(self) -> bool:
         return not isinstance(self.backend, KnowledgeGraph)
 
+    def _check_default_graph(self) -> None:
+        """On a server: that its default graph is the union of its graphs, where queries look."""
+        check = getattr(self.backend, "check_default_graph", None)
+        if check is not None:
+            check()
+
     # --- writing ---
 
     def load(self, paths: Paths) -> LoadReport:
@@ -153,7 +159,7 @@ class Graph:
         except SyntaxError as error:
             raise InvalidSparql(str(error), update=True) from None
         except OSError as error:  # a LOAD or SERVICE that failed (the store is unchanged)
-            raise QueryError(f"cannot run the update: {error}") from None
+            raise QueryError(f"cannot run the update: {_one_line(error)}") from None
 
     # --- reading ---
 
@@ -170,6 +176,7 @@ class Graph:
         if is_update(named.text):
             raise IsAnUpdate(named.text)
         refuse_remote_requests(named.text, allow_service=allow_service)
+        self._check_default_graph()
         values = {name: str(value) for name, value in (params or {}).items()}
         if as_of is None and named.takes_as_of and AS_OF not in values:
             as_of = dt.date.today()  # a query that answers as of a date answers for today
@@ -182,7 +189,7 @@ class Graph:
         except (RuntimeError, OSError) as error:
             # pyoxigraph binds parameters only when the SELECT clause names them; a SERVICE that fails
             # is an OSError
-            raise QueryError(f"cannot run the query: {error}") from None
+            raise QueryError(f"cannot run the query: {_one_line(error)}") from None
         bound = {**values, **({AS_OF: day} if day is not None else {})}
         return Answer(named, result, bound)
 
@@ -220,6 +227,7 @@ class Graph:
         """Counts: quads, graphs, articles, facts (by kind), reports, conflicts, entities."""
         from .stats import graph_stats
 
+        self._check_default_graph()
         return graph_stats(self.backend)
 
     def check(self) -> ConsistencyReport:
@@ -254,6 +262,12 @@ def rows(result):
         return list(result)
     names = [v.value for v in result.variables]
     return [{n: row[n].value if row[n] is not None else "" for n in names} for row in result]
+
+
+def _one_line(error: Exception, limit: int = 500) -> str:
+    """An engine's message on one line, and short: a failed SERVICE quotes the other server's reply."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _paths(paths: Paths) -> list[Path]:

@@ -23,6 +23,7 @@ from .namespaces import PREFIXES
 from .problems import InvalidInput
 from .queries import (
     AS_OF,
+    LOAD,
     SERVICE,
     AsOfTwice,
     BadParameterSyntax,
@@ -112,7 +113,7 @@ ProblemFormat = Annotated[str, typer.Option("--format", help="How to report prob
 
 def worded(error: Exception) -> str:
     """A library error in the words of the command line: its options where the library names a concept."""
-    from .remote import AccessDenied, LoadOutcomeUnknown, LoadStopped, NotAnEndpoint, UnknownAuth
+    from .remote import AccessDenied, DefaultGraphNotUnion, LoadOutcomeUnknown, LoadStopped, NotAnEndpoint, UnknownAuth
     from .serve import BadAddress
 
     if isinstance(error, NoStore):
@@ -134,6 +135,8 @@ def worded(error: Exception) -> str:
     if isinstance(error, LoadOutcomeUnknown):
         return (f"{worded(error.cause)}\nthe final step, which replaces all graphs in one request, may or may not "
                 "have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe")
+    if isinstance(error, DefaultGraphNotUnion):
+        return f"{error} (oxigraph serve --union-default-graph; Virtuoso does so by default)"
     if isinstance(error, BadAddress):
         return f"--bind '{error.bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)"
     if isinstance(error, NoAsOf):
@@ -547,7 +550,10 @@ def serve(
     from .serve import Limits, start
 
     path = store_path(store)
-    limits = Limits(timeout=timeout or None, allow_service=allow_service, allow_load=allow_load)
+    limits = Limits(timeout=timeout or None, allow_service=allow_service, allow_load=allow_load,
+                    to_allow={SERVICE: "start it with sahelkg serve --allow-service to allow them",
+                              LOAD: "start it with sahelkg serve --writable --allow-load to allow them"},
+                    to_extend="sahelkg serve --timeout")
     try:
         served = start(path, bind, writable=writable, limits=limits)
     except StoreError as error:

@@ -87,8 +87,8 @@ class DefaultGraphNotUnion(RemoteError):
     def __init__(self, url: str):
         self.url = url
         super().__init__(f"{url}: the server's default graph is not the union of its named graphs, so queries "
-                         "would find nothing in the project's graphs; start it with the union as its default graph "
-                         "(oxigraph serve --union-default-graph; Virtuoso does so by default)")
+                         "would find nothing in the project's graphs; start it with the union of its graphs as its "
+                         "default graph")
 
 
 class LoadStopped(RemoteError):
@@ -220,16 +220,18 @@ class RemoteGraph:
     def query(self, sparql: str, substitutions: dict | None = None, *, timeout: float | None = None):
         """Run a query; the answer has the same type as pyoxigraph's (solutions, boolean or triples).
         With a `timeout` (seconds), QueryTimeout when the answer has not come by then."""
-        if not self._union_seen:
-            self._check_default_graph()
         return self._query(sparql, substitutions, timeout)
 
-    def _check_default_graph(self) -> None:
+    def check_default_graph(self) -> None:
         """DefaultGraphNotUnion if a triple of the project's graphs is not in the default graph (as on
-        a plain `oxigraph serve`). Two small requests, once; a server without the project's graphs
-        yet is asked again next time."""
+        a plain `oxigraph serve`), where named queries and stats look. Loads name their graphs and
+        need no such check. Two small requests, once; a server without the project's graphs yet is
+        asked again next time."""
+        if self._union_seen:
+            return
         rows = list(self._query(f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "
-                                f'"{BASE}") && isIRI(?s) && !isBlank(?o)) }} LIMIT 1'))
+                                f'"{BASE}") && !STRSTARTS(STR(?g), "{STAGING}") && isIRI(?s) && !isBlank(?o)) }} '
+                                "LIMIT 1"))
         if not rows:
             return
         if not bool(self._query(f"ASK {{ {rows[0]['s']} {rows[0]['p']} {rows[0]['o']} }}")):

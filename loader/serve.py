@@ -19,7 +19,7 @@ requests to it: a Host other than its own names (DNS rebinding), duplicate Host 
 absolute-form targets, cross-origin requests (Origin, Sec-Fetch-Site) other than opening the page,
 and SPARQL that would make Oxigraph send requests elsewhere (SERVICE; LOAD in an update) unless
 allowed. Its limits: a request body of at most `max_body` bytes (413 before reading it), 10 s for
-each read of a request, `workers` requests at once (503 beyond), and `timeout` seconds for a query.
+each read of a request (`read_seconds`), `workers` requests at once (503 beyond), and `timeout` seconds for a query.
 Oxigraph's own time limit (``--timeout-s``) does not stop every evaluation (a join that filters
 out every row never checks it), so a query whose client has gone, or that ran past its limit,
 and that leaves Oxigraph busy, is stopped by restarting the Oxigraph server.
@@ -48,7 +48,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .namespaces import PREFIXES
-from .queries import LOAD, SERVICE, RemoteRequest, refuse_remote_requests
+from .queries import SERVICE, RemoteRequest, refuse_remote_requests
 from .store import NoStore, StoreError, name_holder, writer_lock
 
 logger = logging.getLogger(__name__)  # one line per request; the CLI shows them on stderr
@@ -141,8 +141,18 @@ class Limits:
     timeout: float | None = QUERY_SECONDS  # seconds a query may run; None: no limit
     max_body: int = MAX_BODY
     workers: int = WORKERS
+    read_seconds: float = READ_SECONDS
     allow_service: bool = False
     allow_load: bool = False
+    # how the replies say to change a limit (the command line words them with its options)
+    to_allow: dict | None = None  # {SERVICE: ..., LOAD: ...}
+    to_extend: str = "the server's time limit"
+
+    def allow_hint(self, feature: str) -> str:
+        return (self.to_allow or {}).get(feature, "the server allows them when started so")
+
+    def stopped(self) -> str:
+        return f"query stopped after {self.timeout:g} s ({self.to_extend})"
 
 
 def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False, limits: Limits = Limits()) -> Served:
@@ -385,7 +395,7 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
     class Front(BaseHTTPRequestHandler):
         server_version = "sahelkg"
         sys_version = ""
-        timeout = READ_SECONDS  # for each read and write on the client's connection
+        timeout = limits.read_seconds  # for each read and write on the client's connection
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the name BaseHTTPRequestHandler uses
             logger.info("%s %s %s", self.command, self.path[:120], args[1] if len(args) > 1 else "")
@@ -485,11 +495,9 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
                 self._refuse(refusal.status, refusal.message)
                 return
             except RemoteRequest as refusal:
-                flag = "--allow-service" if refusal.feature == SERVICE else "--allow-load"
                 what = ("federated queries (SERVICE), which send requests to other servers," if refusal.feature == SERVICE
                         else "LOAD, which fetches a URL,")
-                assert refusal.feature in (SERVICE, LOAD)
-                self._refuse(403, f"{what} are refused by this server (start it with sahelkg serve {flag} to allow them)")
+                self._refuse(403, f"{what} are refused by this server ({limits.allow_hint(refusal.feature)})")
                 return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             if not child.ready.wait(STARTUP_SECONDS):
@@ -523,7 +531,7 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
                 else:
                     complete = True
                 if complete and is_query and CANCELLED in held[-200:]:
-                    raise _Refused(503, f"query stopped after {limits.timeout:g} s (sahelkg serve --timeout)")
+                    raise _Refused(503, limits.stopped())
                 self.send_response(response.status, response.reason)
                 for key, value in response.getheaders():
                     if key.lower() not in HOP_BY_HOP:
@@ -541,7 +549,7 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
                 self._refuse(refusal.status, refusal.message)
             except (OSError, http.client.HTTPException) as error:
                 if watch.reason == "time" and not sent:
-                    self._refuse(503, f"query stopped after {limits.timeout:g} s (sahelkg serve --timeout)")
+                    self._refuse(503, limits.stopped())
                 elif watch.reason is None and not sent:
                     self._refuse(502, f"the Oxigraph server did not answer: {error}")
                 # else the client has gone, or the answer was cut mid-way: nobody to tell
