@@ -121,11 +121,11 @@ class Graph:
     def is_remote(self) -> bool:
         return not isinstance(self.backend, KnowledgeGraph)
 
-    def _check_default_graph(self) -> None:
+    def _check_default_graph(self, timeout: float | None = None) -> None:
         """On a server: that its default graph is the union of its graphs, where queries look."""
         check = getattr(self.backend, "check_default_graph", None)
         if check is not None:
-            check()
+            check(timeout)
 
     # --- writing ---
 
@@ -176,7 +176,7 @@ class Graph:
         if is_update(named.text):
             raise IsAnUpdate(named.text)
         refuse_remote_requests(named.text, allow_service=allow_service)
-        self._check_default_graph()
+        self._check_default_graph(timeout)
         values = {name: str(value) for name, value in (params or {}).items()}
         if as_of is None and named.takes_as_of and AS_OF not in values:
             as_of = dt.date.today()  # a query that answers as of a date answers for today

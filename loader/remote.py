@@ -222,7 +222,7 @@ class RemoteGraph:
         With a `timeout` (seconds), QueryTimeout when the answer has not come by then."""
         return self._query(sparql, substitutions, timeout)
 
-    def check_default_graph(self) -> None:
+    def check_default_graph(self, timeout: float | None = None) -> None:
         """DefaultGraphNotUnion if a triple of the project's graphs is not in the default graph (as on
         a plain `oxigraph serve`), where named queries and stats look. Loads name their graphs and
         need no such check. Two small requests, once; a server without the project's graphs yet is
@@ -231,10 +231,10 @@ class RemoteGraph:
             return
         rows = list(self._query(f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "
                                 f'"{BASE}") && !STRSTARTS(STR(?g), "{STAGING}") && isIRI(?s) && !isBlank(?o)) }} '
-                                "LIMIT 1"))
+                                "LIMIT 1", timeout=timeout))
         if not rows:
             return
-        if not bool(self._query(f"ASK {{ {rows[0]['s']} {rows[0]['p']} {rows[0]['o']} }}")):
+        if not bool(self._query(f"ASK {{ {rows[0]['s']} {rows[0]['p']} {rows[0]['o']} }}", timeout=timeout)):
             raise DefaultGraphNotUnion(self.location)
         self._union_seen = True
 

@@ -167,3 +167,13 @@ def test_the_api_stops_a_query_at_its_timeout(seed):
         time.sleep(0.05)
     # a short query under a limit gives the same answer as without
     assert kg.query("who-rules", state="Niger", timeout=5) == kg.query("who-rules", state="Niger", timeout=None)
+
+
+def test_an_endpoint_that_does_not_answer_stops_at_the_timeout():
+    """A server that takes the request and never answers: the client stops waiting at the limit."""
+    with listener() as (url, got):
+        kg = loader.open(endpoint=url)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            kg.query("ASK { ?s ?p ?o }", timeout=1)
+        assert time.monotonic() - started < 5 and len(got) == 1
