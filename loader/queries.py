@@ -321,6 +321,9 @@ def _check_class(query: NamedQuery, param: Param, raw: str, entity) -> None:
 
     expected = SKG + param.entity_class
     ontology = load_ontology()
+    if expected not in ontology.superclasses:
+        raise QueryError(f"{query.path or query.name}: parameter '{param.name}' must be a skg:{param.entity_class}, "
+                         "a class the ontology does not declare")
     if ontology.is_a(entity.types, expected):
         return
     kinds = " and ".join(sorted(indefinite(local(t)) for t in entity.types)) or "of no known class"

@@ -515,12 +515,13 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
         def _forward(self, body: bytes | None, headers: dict, is_query: bool) -> None:
             connection = http.client.HTTPConnection(*backend, timeout=3600)
             watch = _Watch(self.connection, connection, limits.timeout if is_query else None)
-            sent = False
+            sent, held = False, b""
             try:
                 connection.request(self.command, self.path, body=body, headers=headers)
-                watch.start()
+                if is_query:  # an update or a graph write is never cut short
+                    watch.start()
                 response = connection.getresponse()
-                held, complete = b"", False
+                complete = False
                 if self.command != "HEAD":
                     while len(held) < BUFFER_BYTES:  # a small answer is held whole: a stop is then a clean 503
                         chunk = response.read(65536)
@@ -536,7 +537,7 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
                 for key, value in response.getheaders():
                     if key.lower() not in HOP_BY_HOP:
                         self.send_header(key, value)
-                if complete:
+                if complete and self.command != "HEAD":
                     self.send_header("Content-Length", str(len(held)))
                 self.send_header("Connection", "close")  # a streamed body ends when the connection closes
                 self.end_headers()
@@ -544,11 +545,11 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
                 self.wfile.write(held)
                 while not complete and (chunk := response.read(65536)):
                     self.wfile.write(chunk)
-                complete = True
             except _Refused as refusal:
                 self._refuse(refusal.status, refusal.message)
             except (OSError, http.client.HTTPException) as error:
-                if watch.reason == "time" and not sent:
+                cancelled = CANCELLED in held[-200:] + getattr(error, "partial", b"")[-200:]
+                if (watch.reason == "time" or (is_query and cancelled)) and not sent:
                     self._refuse(503, limits.stopped())
                 elif watch.reason is None and not sent:
                     self._refuse(502, f"the Oxigraph server did not answer: {error}")
