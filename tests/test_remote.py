@@ -168,7 +168,7 @@ def _without_one_fact(tmp_path):
 @pytest.mark.parametrize("mode", ["drop", "lose-reply"])
 def test_a_load_cut_off_at_any_request_leaves_the_graphs_as_they_were(server, tmp_path, mode):
     """Load the seed data, then a changed version through a proxy that breaks the k-th request, for
-    every k. Each time the server must hold exactly the seed data (or, once the final move has
+    every k (on Virtuoso, a spread of them). Each time the server must hold exactly the seed data (or, once the final move has
     reached the server, exactly the new data), and no staging graph may be left visible."""
     name, running = server
     changed = _without_one_fact(tmp_path)
@@ -186,7 +186,11 @@ def test_a_load_cut_off_at_any_request_leaves_the_graphs_as_they_were(server, tm
         load([DATA], direct)
 
         outcomes = []
-        for cut in range(1, requests + 1):
+        # every request on Oxigraph; on Virtuoso (several times slower a load, and the same protocol)
+        # the first ones, a spread of the middle, and the last ones, where the final move lies
+        cuts = range(1, requests + 1) if name == "oxigraph" else sorted(
+            {1, 2, 3, requests // 4, requests // 2, 3 * requests // 4, *range(max(requests - 3, 1), requests + 1)})
+        for cut in cuts:
             proxy.arm(cut, mode)
             try:
                 load([changed], RemoteGraph(proxy.url(path)))
