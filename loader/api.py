@@ -14,7 +14,8 @@
 `loader.open(endpoint="http://127.0.0.1:7878")` gives the same object on a server (Oxigraph server,
 Virtuoso, any SPARQL 1.1 endpoint). Errors are exceptions with the facts as fields, never printed:
 `loader.problems.InvalidInput` (bad files: `.problems`), `loader.queries.QueryError` and its kinds
-(`UnknownQuery`, `UnknownParameter`, `UnknownEntity`, `NotADate`, ...), `loader.store.StoreError`
+(`UnknownQuery`, `UnknownParameter`, `UnknownEntity`, `NotADate`, `RemoteRequest` for a SERVICE or
+LOAD not allowed, `QueryTimeout` for a query past its `timeout`, ...), `loader.store.StoreError`
 and its kinds (`NoStore`, `StoreInUse`, and `loader.remote.RemoteError` for a server).
 """
 
@@ -32,7 +33,17 @@ import pyoxigraph as ox
 from .backend import Backend
 from .factfile import EntityIndex
 from .inference import is_inferred
-from .queries import AS_OF, InvalidSparql, IsAnUpdate, NamedQuery, QueryError, bind, find_query, is_update
+from .queries import (
+    AS_OF,
+    InvalidSparql,
+    IsAnUpdate,
+    NamedQuery,
+    QueryError,
+    bind,
+    find_query,
+    is_update,
+    refuse_remote_requests,
+)
 from .store import KnowledgeGraph, StoreError
 
 if TYPE_CHECKING:
@@ -42,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["Answer", "Graph", "UnknownFormat", "UnknownGraph", "open", "validate"]
 
 Paths = str | os.PathLike | Iterable[str | os.PathLike]
+TIMEOUT = 60.0  # seconds a query may run unless told otherwise (None: no limit)
 
 
 class UnknownGraph(StoreError):
@@ -129,6 +141,12 @@ class Graph:
     def is_remote(self) -> bool:
         return not isinstance(self.backend, KnowledgeGraph)
 
+    def _check_default_graph(self, timeout: float | None = None) -> None:
+        """On a server: that its default graph is the union of its graphs, where queries look."""
+        check = getattr(self.backend, "check_default_graph", None)
+        if check is not None:
+            check(timeout)
+
     # --- writing ---
 
     def load(self, paths: Paths, *, replace: bool = False) -> LoadReport:
@@ -155,40 +173,53 @@ class Graph:
 
         return prepare(_paths(paths), self.backend, replace=replace)
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL UPDATE as given: unvalidated, so facts should go in through `load`."""
+    def update(self, sparql: str, *, allow_service: bool = False, allow_load: bool = False) -> None:
+        """Run a SPARQL UPDATE as given: unvalidated, so facts should go in through `load`.
+        A SERVICE or a LOAD (which fetch other addresses) is refused (`RemoteRequest`) unless allowed."""
+        refuse_remote_requests(sparql, update=True, allow_service=allow_service, allow_load=allow_load)
         self._entities = None
         try:
             self.backend.update(sparql)
         except SyntaxError as error:
             raise InvalidSparql(str(error), update=True) from None
+        except OSError as error:  # a LOAD or SERVICE that failed (the store is unchanged)
+            raise QueryError(f"cannot run the update: {_one_line(error)}") from None
 
     # --- reading ---
 
     def answer(self, query: str | NamedQuery, params: dict[str, object] | None = None,
-               as_of: str | dt.date | None = None) -> Answer:
-        """Run a named query, a .rq file or SPARQL text, its parameters bound to names or values."""
+               as_of: str | dt.date | None = None, *, timeout: float | None = TIMEOUT,
+               allow_service: bool = False) -> Answer:
+        """Run a named query, a .rq file or SPARQL text, its parameters bound to names or values.
+
+        The answer is read whole within `timeout` seconds, else `QueryTimeout`. A federated query
+        (SERVICE) is refused (`RemoteRequest`) unless `allow_service`."""
         named = query if isinstance(query, NamedQuery) else find_query(query)
         if is_update(named.text):
             raise IsAnUpdate(named.text)
+        refuse_remote_requests(named.text, allow_service=allow_service)
+        self._check_default_graph(timeout)
         values = {name: str(value) for name, value in (params or {}).items()}
         if as_of is None and named.takes_as_of and AS_OF not in values:
             as_of = dt.date.today()  # a query that answers as of a date answers for today
         day = None if as_of is None else str(as_of)
         substitutions = bind(named, values, self.entities() if named.params else EntityIndex(), day)
         try:
-            result = self.backend.query(named.text, substitutions)
+            result = self.backend.query(named.text, substitutions, timeout=timeout)
         except SyntaxError as error:
             raise InvalidSparql(str(error)) from None
-        except RuntimeError as error:  # pyoxigraph binds parameters only when the SELECT clause names them
-            raise QueryError(f"cannot run the query: {error}") from None
+        except (RuntimeError, OSError) as error:
+            # pyoxigraph binds parameters only when the SELECT clause names them; a SERVICE that fails
+            # is an OSError
+            raise QueryError(f"cannot run the query: {_one_line(error)}") from None
         bound = {**values, **({AS_OF: day} if day is not None else {})}
         return Answer(named, result, bound)
 
-    def query(self, query: str | NamedQuery, /, *, as_of: str | dt.date | None = None, **params):
+    def query(self, query: str | NamedQuery, /, *, as_of: str | dt.date | None = None,
+              timeout: float | None = TIMEOUT, allow_service: bool = False, **params):
         """The answer as plain values: rows as {column: value} ('' when unbound) for SELECT, a bool
-        for ASK, triples for CONSTRUCT and DESCRIBE."""
-        return rows(self.answer(query, params, as_of).result)
+        for ASK, triples for CONSTRUCT and DESCRIBE. `timeout` and `allow_service` as for `answer`."""
+        return rows(self.answer(query, params, as_of, timeout=timeout, allow_service=allow_service).result)
 
     def conflicts(self, entity: str | None = None) -> list[dict[str, str]]:
         """Every disagreement between two reports of one fact (about `entity`, or all), with both
@@ -240,6 +271,7 @@ class Graph:
         """Counts: quads, graphs, articles, facts (by kind), reports, conflicts, entities."""
         from .stats import graph_stats
 
+        self._check_default_graph()
         return graph_stats(self.backend)
 
     def check(self) -> ConsistencyReport:
@@ -274,6 +306,12 @@ def rows(result):
         return list(result)
     names = [v.value for v in result.variables]
     return [{n: row[n].value if row[n] is not None else "" for n in names} for row in result]
+
+
+def _one_line(error: Exception, limit: int = 500) -> str:
+    """An engine's message on one line, and short: a failed SERVICE quotes the other server's reply."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _paths(paths: Paths) -> list[Path]:

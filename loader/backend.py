@@ -13,8 +13,9 @@ import pyoxigraph as ox
 class Backend(Protocol):
     location: str  # where the graph is, as messages name it: a directory or a query URL
 
-    def query(self, sparql: str, substitutions: dict | None = None):
-        """Solutions, a boolean or triples, as pyoxigraph gives them; the project's prefixes are declared."""
+    def query(self, sparql: str, substitutions: dict | None = None, *, timeout: float | None = None):
+        """Solutions, a boolean or triples, as pyoxigraph gives them; the project's prefixes are declared.
+        With a `timeout` (seconds): the whole answer within it, else `queries.QueryTimeout`."""
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL UPDATE as given (no validation)."""

@@ -6,6 +6,7 @@ import functools
 import inspect
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,15 @@ from .namespaces import PREFIXES
 from .problems import InvalidInput
 from .queries import (
     AS_OF,
+    LOAD,
+    SERVICE,
+    AsOfTwice,
     BadParameterSyntax,
     BadValue,
     NoAsOf,
     QueryError,
+    QueryTimeout,
+    RemoteRequest,
     find_query,
     is_update,
     named_queries,
@@ -107,7 +113,7 @@ ProblemFormat = Annotated[str, typer.Option("--format", help="How to report prob
 
 def worded(error: Exception) -> str:
     """A library error in the words of the command line: its options where the library names a concept."""
-    from .remote import AccessDenied, LoadOutcomeUnknown, LoadStopped, NotAnEndpoint, UnknownAuth
+    from .remote import AccessDenied, DefaultGraphNotUnion, LoadOutcomeUnknown, LoadStopped, NotAnEndpoint, UnknownAuth
     from .serve import BadAddress
 
     if isinstance(error, NoStore):
@@ -129,10 +135,21 @@ def worded(error: Exception) -> str:
     if isinstance(error, LoadOutcomeUnknown):
         return (f"{worded(error.cause)}\nthe final step, which replaces all graphs in one request, may or may not "
                 "have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe")
+    if isinstance(error, DefaultGraphNotUnion):
+        return f"{error} (oxigraph serve --union-default-graph; Virtuoso does so by default)"
     if isinstance(error, BadAddress):
         return f"--bind '{error.bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)"
     if isinstance(error, NoAsOf):
         return f"query '{error.query}' does not take --as-of"
+    if isinstance(error, AsOfTwice):
+        return f"--as-of and --param {AS_OF} both give the date to answer as of; give one of them"
+    if isinstance(error, RemoteRequest):
+        if error.feature == SERVICE:
+            return ("this is a federated query (SERVICE), which sends requests to other servers; "
+                    "pass --allow-service to run it anyway")
+        return "this update has a LOAD, which fetches a URL; pass --allow-load to run it anyway"
+    if isinstance(error, QueryTimeout):
+        return f"query stopped after {error.seconds:g} s (--timeout); narrow it, or give a larger --timeout"
     if isinstance(error, BadValue) and error.query == "plot":  # a picture's argument or option, named as such
         return f"{error.param}: {error.reason}"
     if isinstance(error, BadValue):
@@ -311,6 +328,12 @@ def query(
     fmt: Annotated[str, typer.Option("--format", help="table, json (SPARQL 1.1 results JSON), csv or tsv.")] = "table",
     allow_update: Annotated[bool, typer.Option("--allow-update",
                                                help="Run a SPARQL UPDATE (unvalidated!) against the store.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS",
+                                           help="Stop the query after this long (0: no limit).")] = 60,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Run federated queries (SERVICE), which send requests to other servers.")] = False,
+    allow_load: Annotated[bool, typer.Option(
+        "--allow-load", help="With --allow-update: run LOAD, which fetches a URL into the store.")] = False,
     *,
     target: Target,
 ) -> None:
@@ -329,11 +352,13 @@ def query(
     except QueryError as error:
         _fail(worded(error), 2)
     if is_update(named.text):
-        _run_update(named.text, allow_update, bool(values or as_of), target)
+        _run_update(named.text, allow_update, bool(values or as_of), target, allow_service, allow_load)
         return
     kg = _open(target, read_only=True)
     try:
-        answer = kg.answer(named, values, as_of)
+        answer = kg.answer(named, values, as_of, timeout=timeout or None, allow_service=allow_service)
+    except QueryTimeout as error:
+        _stop_now(worded(error))
     except QueryError as error:
         _fail(worded(error), 2)
     result = answer.result
@@ -357,7 +382,17 @@ def query(
     _print_rows(named.title or "", asked, names, rows)
 
 
-def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target) -> None:
+def _stop_now(message: str) -> None:
+    """Print the error and end the process at once: an evaluation past its time limit may still run
+    in a thread of this process (pyoxigraph cannot be interrupted), and only the process's end stops it."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)
+
+
+def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target, allow_service: bool = False,
+                allow_load: bool = False) -> None:
     if not allowed:
         _fail("this is a SPARQL UPDATE and `sahelkg query` only reads; facts go in through `sahelkg load`, "
               "which validates them. Pass --allow-update to change the store anyway.", 2)
@@ -366,7 +401,7 @@ def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target) 
     kg = _open(target)
     before = len(kg)
     try:
-        kg.update(text)
+        kg.update(text, allow_service=allow_service, allow_load=allow_load)
     except QueryError as error:
         _fail(worded(error), 2)
     out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
@@ -598,23 +633,34 @@ def serve(
     = "127.0.0.1:7878",
     writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates (sahelkg load --endpoint).")]
     = False,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS",
+                                           help="Stop a query after this long (0: no limit).")] = 60,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Run federated queries (SERVICE), which send requests to other servers.")] = False,
+    allow_load: Annotated[bool, typer.Option(
+        "--allow-load", help="With --writable: run LOAD, which fetches a URL into the store.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Serve the store with the Oxigraph server: a SPARQL endpoint and a web page with the named queries.
 
     Read-only unless --writable. While it runs, the store is the server's: `sahelkg load` on the same
     store is refused; stop the server (Ctrl-C), load, and serve again, or serve --writable and load
-    with --endpoint. Queries and exports from other processes keep working.
+    with --endpoint. Queries and exports from other processes keep working. Requests from other web
+    sites, federated queries and LOAD are refused unless allowed; a query stops after --timeout.
 
     Example: sahelkg serve --bind 127.0.0.1:7878
     """
     import signal
 
-    from .serve import start
+    from .serve import Limits, start
 
     path = store_path(store)
+    limits = Limits(timeout=timeout or None, allow_service=allow_service, allow_load=allow_load,
+                    to_allow={SERVICE: "start it with sahelkg serve --allow-service to allow them",
+                              LOAD: "start it with sahelkg serve --writable --allow-load to allow them"},
+                    to_extend="sahelkg serve --timeout")
     try:
-        served = start(path, bind, writable=writable)
+        served = start(path, bind, writable=writable, limits=limits)
     except StoreError as error:
         _fail(worded(error))
     # the server logs each request (loader.serve's logger): to stderr, as a server's log

@@ -4,11 +4,12 @@ Each file starts with a header of ``#+`` comments that leaves it runnable as pla
 
     #+ title: Who rules a state
     #+ summary: A state's regime, its kind, its leader, since when and how it took power.
-    #+ param: state | entity | A state, by name, alias or IRI
+    #+ param: state | entity State | A state, by name, alias or IRI
     #+ example: sahelkg query who-rules --param state=Niger
 
 Values are bound by substitution of the query's variables (SPARQL SEP-0007) on the embedded
-store. A standard server has no substitution, so `inline` writes each value into the query as an
+store. An entity parameter may name the class its entity must be of (``entity State``: a
+skg:State or one of its subclasses). A standard server has no substitution, so `inline` writes each value into the query as an
 RDF term serialized by pyoxigraph; either way a value cannot change what the query does.
 """
 
@@ -24,10 +25,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .factfile import EntityIndex, normalize_name
-from .namespaces import QUERIES_DIR, XSD
+from .namespaces import PREFIXES, QUERIES_DIR, SKG, XSD
 
 PARAM_KINDS = ("entity", "date", "text")
 AS_OF = "asOf"
+SERVICE, LOAD = "SERVICE", "LOAD"
 
 
 class QueryError(ValueError):
@@ -78,6 +80,23 @@ class NotADate(BadValue):
         super().__init__(query, param, value, f"'{value}' is not a date (expected YYYY-MM-DD)")
 
 
+class WrongKindOfEntity(BadValue):
+    """An entity parameter naming an entity of another class than the query asks for."""
+
+    def __init__(self, query: str, param: str, name: str, reason: str, expected: str):
+        super().__init__(query, param, name, reason)
+        self.name, self.expected = name, expected
+
+
+class AsOfTwice(QueryError):
+    """The date to answer as of given both as `as_of` and as the asOf parameter."""
+
+    def __init__(self, query: str):
+        self.query = query
+        super().__init__(f"query '{query}': the date to answer as of is given twice (as_of and the {AS_OF} "
+                         "parameter); give it once")
+
+
 class IsAnUpdate(QueryError):
     """SPARQL UPDATE text where a query was asked for: updates bypass validation, so they are run
     only on purpose (`update`)."""
@@ -85,6 +104,27 @@ class IsAnUpdate(QueryError):
     def __init__(self, text: str):
         self.text = text
         super().__init__("this is a SPARQL UPDATE, not a query; facts go in through load, which validates them")
+
+
+class RemoteRequest(QueryError):
+    """A query or update that would make the engine send requests elsewhere: a federated query
+    (SERVICE) or a LOAD of a URL. Refused unless allowed, so that a query cannot reach other
+    servers (or the user's own network) by surprise. `feature` is "SERVICE" or "LOAD"."""
+
+    def __init__(self, feature: str):
+        self.feature = feature
+        what = ("a federated query (SERVICE), which sends requests to other servers" if feature == SERVICE
+                else "a LOAD, which fetches a URL")
+        super().__init__(f"this is {what}; it is refused unless allowed "
+                         f"({'allow_service' if feature == SERVICE else 'allow_load'}=True)")
+
+
+class QueryTimeout(QueryError):
+    """A query stopped because it ran past its time limit (`seconds`)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"the query was stopped after {seconds:g} s, its time limit (timeout)")
 
 
 class InvalidSparql(QueryError):
@@ -100,6 +140,7 @@ class Param:
     name: str
     kind: str
     description: str
+    entity_class: str | None = None  # for an entity: the class (local name in skg:) it must be of
 
 
 @dataclass
@@ -129,10 +170,13 @@ def parse_query(text: str, name: str, path: Path | None = None) -> NamedQuery:
         key, value = match.groups()
         if key == "param":
             parts = [p.strip() for p in value.split("|")]
-            if len(parts) != 3 or parts[1] not in PARAM_KINDS:
+            kind = parts[1].split() if len(parts) == 3 else []
+            if not kind or kind[0] not in PARAM_KINDS or len(kind) > (2 if kind[0] == "entity" else 1) \
+                    or not all(re.fullmatch(r"[A-Z]\w*", c) for c in kind[1:]):
                 raise QueryError(f"{path or name}: bad header line '{line}' "
-                                 f"(expected '#+ param: NAME | {'/'.join(PARAM_KINDS)} | DESCRIPTION')")
-            query.params[parts[0]] = Param(*parts)
+                                 f"(expected '#+ param: NAME | {'/'.join(PARAM_KINDS)} | DESCRIPTION', "
+                                 "an entity's class after its kind: 'entity State')")
+            query.params[parts[0]] = Param(parts[0], kind[0], parts[2], kind[1] if len(kind) > 1 else None)
         elif key in ("title", "summary", "example"):
             setattr(query, key, value.strip())
     return query
@@ -228,6 +272,8 @@ def bind(query: NamedQuery, values: dict[str, str], index: EntityIndex, as_of: s
     if as_of is not None:
         if not query.takes_as_of:
             raise NoAsOf(query.name)
+        if AS_OF in values:
+            raise AsOfTwice(query.name)
         values[AS_OF] = as_of
     elif query.takes_as_of:
         values.setdefault(AS_OF, (today or dt.date.today()).isoformat())
@@ -253,13 +299,37 @@ def _term(query: NamedQuery, param: Param, raw: str, index: EntityIndex) -> ox.N
         iri, error = index.resolve(raw)
         if error:
             raise UnknownEntity(query.name, param.name, raw, error, _near_names(raw, index))
+        if param.entity_class:
+            _check_class(query, param, raw, index.entities[iri])
         return ox.NamedNode(iri)
     if param.kind == "date":
+        # only what the message promises: fromisoformat also reads 20240326 and 2024-W13-2
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            raise NotADate(query.name, param.name, raw)
         try:
             return ox.Literal(dt.date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date"))
         except ValueError:
             raise NotADate(query.name, param.name, raw) from None
     return ox.Literal(raw)
+
+
+def _check_class(query: NamedQuery, param: Param, raw: str, entity) -> None:
+    """WrongKindOfEntity unless the entity is of the parameter's class (its asserted types or their
+    superclasses in the ontology), instead of an answer that is empty for a reason nobody is told."""
+    from .ontology import load_ontology
+    from .rdfterms import indefinite, local
+
+    expected = SKG + param.entity_class
+    ontology = load_ontology()
+    if expected not in ontology.superclasses:
+        raise QueryError(f"{query.path or query.name}: parameter '{param.name}' must be a skg:{param.entity_class}, "
+                         "a class the ontology does not declare")
+    if ontology.is_a(entity.types, expected):
+        return
+    kinds = " and ".join(sorted(indefinite(local(t)) for t in entity.types)) or "of no known class"
+    named = f"'{raw}'" + (f" ({entity.label})" if entity.label and entity.label != raw else "")
+    raise WrongKindOfEntity(query.name, param.name, raw, f"{named} is {kinds}, not {indefinite(param.entity_class)}",
+                            param.entity_class)
 
 
 def _near_names(name: str, index: EntityIndex) -> list[str]:
@@ -355,3 +425,51 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
             previous_word = "" if kind != "var" else previous_word
         parts.append(token)
     return "".join(parts)
+
+
+# --- requests a query would send elsewhere (SERVICE, LOAD) ---
+
+_ALGEBRA_NAMES = {SERVICE: "ServiceGraphPattern", LOAD: "Load"}
+
+
+def remote_requests(text: str, *, update: bool = False) -> set[str]:
+    """What of SERVICE and LOAD the query (or update) uses, read from its algebra.
+
+    pyoxigraph does not expose its algebra, so rdflib parses the text and its operators are walked:
+    a SERVICE in a sub-query, a FILTER EXISTS or an update's WHERE is found, the word in a string, an
+    IRI, a comment or a name (``:service``) is not. Parsing costs a second at the first import, so the
+    lexer first looks for the keyword (which SPARQL lets no one escape) and most queries stop there.
+    Text that rdflib cannot parse counts as using what the lexer saw.
+
+    >>> sorted(remote_requests('SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://x.example/> { ?s ?p ?o } } }'))
+    ['SERVICE']
+    >>> remote_requests('SELECT * { ?s rdfs:label "SERVICE <http://x.example/>" }')
+    set()
+    """
+    words = {m.group().upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"} & set(_ALGEBRA_NAMES)
+    if not words:
+        return set()
+    from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate, traverse
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[str] = set()
+    try:
+        tree = (translateUpdate(parseUpdate(text), initNs=PREFIXES) if update
+                else translateQuery(parseQuery(text), initNs=PREFIXES)).algebra
+        traverse(tree, visitPost=lambda node: found.add(node.name) if isinstance(node, CompValue) else None)
+    except Exception:  # noqa: BLE001 - rdflib's parser raises many kinds; what it cannot read is not trusted
+        return words
+    return {feature for feature, name in _ALGEBRA_NAMES.items() if name in found}
+
+
+def refuse_remote_requests(text: str, *, update: bool = False, allow_service: bool = False,
+                           allow_load: bool = False) -> None:
+    """Raise RemoteRequest if the text uses SERVICE (or, in an update, LOAD) that is not allowed."""
+    if allow_service and (allow_load or not update):
+        return
+    used = remote_requests(text, update=update)
+    if SERVICE in used and not allow_service:
+        raise RemoteRequest(SERVICE)
+    if LOAD in used and update and not allow_load:
+        raise RemoteRequest(LOAD)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import re
 import secrets
 import urllib.error
@@ -29,7 +30,7 @@ from SPARQLWrapper import BASIC, DIGEST, INSERT, JSON, POST, SELECT, TURTLE, SPA
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
 from .namespaces import BASE, XSD, sparql_prologue
-from .queries import inline, query_form
+from .queries import QueryTimeout, inline, query_form
 from .store import StoreError
 
 STAGING = BASE + "staging/"  # graphs a load writes before moving them in place
@@ -77,6 +78,17 @@ class AccessDenied(RemoteError):
 
     def worded(self, hint: str) -> str:
         return f"{self.url} {self.answer} ({hint}): {self.detail}"
+
+
+class DefaultGraphNotUnion(RemoteError):
+    """A server whose default graph is not the union of its named graphs: every query, which reads
+    the default graph, would find nothing of the project's graphs."""
+
+    def __init__(self, url: str):
+        self.url = url
+        super().__init__(f"{url}: the server's default graph is not the union of its named graphs, so queries "
+                         "would find nothing in the project's graphs; start it with the union of its graphs as its "
+                         "default graph")
 
 
 class LoadStopped(RemoteError):
@@ -156,6 +168,7 @@ class RemoteGraph:
             raise RemoteError(f"no SPARQL endpoint answers at {url}; give the query URL itself, e.g. "
                               "http://host:8890/sparql\n" + "\n".join(refusals))
         self.location = self.endpoint.query_url
+        self._union_seen = False  # the default graph was seen to hold a named graph's triple
 
     # --- the protocol ---
 
@@ -174,10 +187,14 @@ class RemoteGraph:
         wrapper.queryType = INSERT if update else (query_form(text) or SELECT)
         return wrapper
 
-    def _send(self, text: str, return_format: str = JSON, *, update: bool = False) -> bytes:
+    def _send(self, text: str, return_format: str = JSON, *, update: bool = False,
+              timeout: float | None = None) -> bytes:
         url = self.endpoint.update_url if update else self.endpoint.query_url
         try:
-            response = self._wrapper(text, return_format, update=update).query().response
+            wrapper = self._wrapper(text, return_format, update=update)
+            if timeout is not None:
+                wrapper.setTimeout(max(1, math.ceil(timeout)))
+            response = wrapper.query().response
             return response.read()
         except SPARQLWrapperException as error:
             # its message starts with a generic sentence; the server's own words follow "Response:"
@@ -196,14 +213,36 @@ class RemoteGraph:
             raise RemoteError(f"{url} answered HTTP {error.code}: {reason}") from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             reason = getattr(error, "reason", None) or error or type(error).__name__
+            if timeout is not None and isinstance(reason, TimeoutError):
+                raise QueryTimeout(timeout) from None  # the server may work on: it is told nothing
             raise Unreachable(url, str(reason)) from None
 
-    def query(self, sparql: str, substitutions: dict | None = None):
-        """Run a query; the answer has the same type as pyoxigraph's (solutions, boolean or triples)."""
+    def query(self, sparql: str, substitutions: dict | None = None, *, timeout: float | None = None):
+        """Run a query; the answer has the same type as pyoxigraph's (solutions, boolean or triples).
+        With a `timeout` (seconds), QueryTimeout when the answer has not come by then."""
+        return self._query(sparql, substitutions, timeout)
+
+    def check_default_graph(self, timeout: float | None = None) -> None:
+        """DefaultGraphNotUnion if a triple of the project's graphs is not in the default graph (as on
+        a plain `oxigraph serve`), where named queries and stats look. Loads name their graphs and
+        need no such check. Two small requests, once; a server without the project's graphs yet is
+        asked again next time."""
+        if self._union_seen:
+            return
+        rows = list(self._query(f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "
+                                f'"{BASE}") && !STRSTARTS(STR(?g), "{STAGING}") && isIRI(?s) && !isBlank(?o)) }} '
+                                "LIMIT 1", timeout=timeout))
+        if not rows:
+            return
+        if not bool(self._query(f"ASK {{ {rows[0]['s']} {rows[0]['p']} {rows[0]['o']} }}", timeout=timeout)):
+            raise DefaultGraphNotUnion(self.location)
+        self._union_seen = True
+
+    def _query(self, sparql: str, substitutions: dict | None = None, timeout: float | None = None):
         text = sparql_prologue() + inline(sparql, substitutions or {})
         if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
-            return [q.triple for q in ox.parse(self._send(text, TURTLE), format=ox.RdfFormat.TURTLE)]
-        data = self._send(text)
+            return [q.triple for q in ox.parse(self._send(text, TURTLE, timeout=timeout), format=ox.RdfFormat.TURTLE)]
+        data = self._send(text, timeout=timeout)
         try:
             return ox.parse_query_results(_portable(data), format=ox.QueryResultsFormat.JSON)
         except SyntaxError as error:

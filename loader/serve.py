@@ -13,6 +13,16 @@ Read-only by default: the child is ``oxigraph serve-read-only``, and the server 
 writer lock, so a `sahelkg load` on the same store is refused with a clear message instead of
 writing under a reader (which Oxigraph calls undefined behaviour). With ``writable``, updates go
 through the server (``sahelkg load --endpoint URL``), which is then the store's only writer.
+
+What the front server refuses, because any web page the user visits can make the browser send
+requests to it: a Host other than its own names (DNS rebinding), duplicate Host headers,
+absolute-form targets, cross-origin requests (Origin, Sec-Fetch-Site) other than opening the page,
+and SPARQL that would make Oxigraph send requests elsewhere (SERVICE; LOAD in an update) unless
+allowed. Its limits: a request body of at most `max_body` bytes (413 before reading it), 10 s for
+each read of a request (`read_seconds`), `workers` requests at once (503 beyond), and `timeout` seconds for a query.
+Oxigraph's own time limit (``--timeout-s``) does not stop every evaluation (a join that filters
+out every row never checks it), so a query whose client has gone, or that ran past its limit,
+and that leaves Oxigraph busy, is stopped by restarting the Oxigraph server.
 """
 
 from __future__ import annotations
@@ -22,24 +32,37 @@ import http.client
 import json
 import logging
 import os
+import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from .namespaces import PREFIXES
+from .queries import SERVICE, RemoteRequest, refuse_remote_requests
 from .store import NoStore, StoreError, name_holder, writer_lock
 
 logger = logging.getLogger(__name__)  # one line per request; the CLI shows them on stderr
 
 PAGE = Path(__file__).resolve().parent / "web" / "index.html"
 STARTUP_SECONDS = 30
+MAX_BODY = 64 * 1024 * 1024  # bytes of a request body; a load sends requests of ~500 triples
+READ_SECONDS = 10  # for each read of a request from a client (its headers, its body)
+WORKERS = 32  # requests served at once
+QUERY_SECONDS = 60.0
+BUFFER_BYTES = 1024 * 1024  # an answer up to this size is held until complete, so a stop can be a clean 503
+SPARQL_TYPES = {"application/sparql-query": "query", "application/sparql-update": "update"}
+FORM = "application/x-www-form-urlencoded"
+CANCELLED = b"The SPARQL operation has been cancelled"  # what Oxigraph writes when its time limit stops a query
 # hop-by-hop headers (RFC 9110 section 7.6.1) are the proxy's own business, never forwarded
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
               "transfer-encoding", "upgrade", "host", "content-length"}
@@ -85,9 +108,13 @@ class Served:
     store: Path
     url: str
     writable: bool
-    oxigraph: subprocess.Popen
+    child: Oxigraph
     front: ThreadingHTTPServer
     lock: object
+
+    @property
+    def oxigraph(self) -> subprocess.Popen:
+        return self.child.process
 
     @property
     def query_url(self) -> str:
@@ -103,44 +130,138 @@ class Served:
     def stop(self) -> None:
         self.front.shutdown()
         self.front.server_close()
-        if self.oxigraph.poll() is None:
-            self.oxigraph.terminate()
-            try:
-                self.oxigraph.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.oxigraph.kill()
-                self.oxigraph.wait()
+        self.child.stop()
         self.lock.close()  # the store may be written again
 
 
-def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False) -> Served:
+@dataclass(frozen=True)
+class Limits:
+    """What the front server allows (see the module's docstring)."""
+
+    timeout: float | None = QUERY_SECONDS  # seconds a query may run; None: no limit
+    max_body: int = MAX_BODY
+    workers: int = WORKERS
+    read_seconds: float = READ_SECONDS
+    allow_service: bool = False
+    allow_load: bool = False
+    # how the replies say to change a limit (the command line words them with its options)
+    to_allow: dict | None = None  # {SERVICE: ..., LOAD: ...}
+    to_extend: str = "the server's time limit"
+
+    def allow_hint(self, feature: str) -> str:
+        return (self.to_allow or {}).get(feature, "the server allows them when started so")
+
+    def stopped(self) -> str:
+        return f"query stopped after {self.timeout:g} s ({self.to_extend})"
+
+
+def start(store: Path, bind: str = "127.0.0.1:7878", *, writable: bool = False, limits: Limits = Limits()) -> Served:
     """Start Oxigraph on the store and the front server on `bind`; raise StoreError if either cannot."""
     host, port = parse_bind(bind)
     if not writable and not store.is_dir():
         raise NoStore(store)
     lock = writer_lock(store, f"sahelkg serve, pid {os.getpid()}")
-    log = tempfile.TemporaryFile()  # the child's messages, read if it stops at start
     try:
         backend = ("127.0.0.1", _free_loopback_port())
         command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(store),
                    "--bind", f"{backend[0]}:{backend[1]}", "--union-default-graph"]
-        # the child holds the writer lock too (an inherited descriptor of the same lock), so a load stays
-        # refused even if this process dies first; and the kernel stops the child when this process dies
-        oxigraph = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=log, pass_fds=(lock.fileno(),), preexec_fn=_die_with_parent)
+        if limits.timeout:
+            command += ["--timeout-s", str(max(1, round(limits.timeout)))]
+        child = Oxigraph(command, backend, lock)
+        child.start()
         try:
-            _wait_until_ready(oxigraph, backend, log)
-            front = _front_server(host, port, backend, store, writable)
+            front = _front_server(host, port, child, store, writable, limits)
         except BaseException:
-            oxigraph.kill()
-            oxigraph.wait()
+            child.stop()
             raise
     except BaseException:
         lock.close()
         raise
     url = f"http://{host if ':' not in host else f'[{host}]'}:{front.server_address[1]}/"
     name_holder(lock, f"sahelkg serve at {url}, pid {os.getpid()}")
-    return Served(store, url, writable, oxigraph, front, lock)
+    return Served(store, url, writable, child, front, lock)
+
+
+class Oxigraph:
+    """The Oxigraph server child: started, stopped, and restarted to stop a query nobody waits for."""
+
+    def __init__(self, command: list[str], backend: tuple[str, int], lock):
+        self.command, self.backend, self.lock = command, backend, lock
+        self.process: subprocess.Popen | None = None
+        self.ready = threading.Event()  # cleared while it restarts
+        self.restarts = 0
+        self._restarting = threading.Lock()
+        self._updates = 0  # updates in flight: never cut by a restart
+        self._count = threading.Lock()
+        self._keeper = ThreadPoolExecutor(1, thread_name_prefix="sahelkg-oxigraph")
+
+    def _start(self) -> None:
+        log = tempfile.TemporaryFile()  # the child's messages, read if it stops at start
+        # the child holds the writer lock too (an inherited descriptor of the same lock), so a load stays
+        # refused even if this process dies first; and the kernel stops the child when this process dies
+        self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=log, pass_fds=(self.lock.fileno(),), preexec_fn=_die_with_parent)
+        try:
+            _wait_until_ready(self.process, self.backend, log)
+        except BaseException:
+            self.process.kill()
+            self.process.wait()
+            raise
+        self.ready.set()
+
+    def start(self) -> None:
+        """Start the server (StoreError if it cannot), from a thread that lives as long as this object:
+        Linux sends the parent-death signal when the thread that started the child ends."""
+        self._keeper.submit(self._start).result()
+
+    def stop(self) -> None:
+        self._terminate()
+        self._keeper.shutdown(wait=False)
+
+    def _terminate(self) -> None:
+        self.ready.clear()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def updating(self, delta: int) -> None:
+        with self._count:
+            self._updates += delta
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the child has used (Linux's /proc), or None where it cannot be read."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def stop_abandoned_work(self, window: float = 0.5) -> bool:
+        """After a query was given up (its client gone, or past its limit) before its answer was
+        complete: restart the server if it is still busy, which is the one way to stop it. Returns
+        whether it restarted."""
+        with self._restarting:
+            self.ready.clear()  # new requests wait: the server they would reach may be restarted
+            before = self.cpu_seconds()
+            time.sleep(window)
+            after = self.cpu_seconds()
+            if before is not None and after is not None and after - before < window / 5:
+                self.ready.set()
+                return False  # idle: Oxigraph stopped the work itself
+            while True:
+                with self._count:
+                    if not self._updates:
+                        break
+                time.sleep(0.1)  # an update is never cut short: wait for it
+            logger.info("restarting the Oxigraph server to stop a query nobody waits for")
+            self._terminate()
+            self.start()
+            self.restarts += 1
+            return True
 
 
 def _die_with_parent() -> None:
@@ -172,6 +293,37 @@ def _wait_until_ready(oxigraph: subprocess.Popen, backend: tuple[str, int], log)
     raise StoreError(f"the Oxigraph server did not answer within {STARTUP_SECONDS} s")
 
 
+def _client_gone(sock: socket.socket) -> bool:
+    """Whether the client closed its connection (it sends nothing more once its request is read)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except (OSError, ValueError):
+        return True
+
+
+def sparql_texts(method: str, target: str, content_type: str, body: bytes | None) -> list[tuple[str, bool]]:
+    """Every SPARQL text a request carries, each with whether it is an update: the query string's
+    `query` and `update` parameters (on any path: Oxigraph answers more than /query), and a body of
+    a SPARQL or form type (matched as Oxigraph does, case-insensitively, parameters aside)."""
+    texts = []
+    for name, values in parse_qs(urlsplit(target).query, keep_blank_values=True).items():
+        if name in ("query", "update"):
+            texts += [(value, name == "update") for value in values]
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if method == "POST" and body:
+        text = body.decode("utf-8", errors="replace")
+        if mime in SPARQL_TYPES:
+            texts.append((text, SPARQL_TYPES[mime] == "update"))
+        elif mime == FORM:
+            for name, values in parse_qs(text, keep_blank_values=True).items():
+                if name in ("query", "update"):
+                    texts += [(value, name == "update") for value in values]
+    return texts
+
+
 def named_queries_document(backend: tuple[str, int]) -> list[dict]:
     """The named queries for the page: each as written, and with its example's values written in."""
     from .loading import known_entities
@@ -195,12 +347,55 @@ def named_queries_document(backend: tuple[str, int]) -> list[dict]:
     return document
 
 
-def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, writable: bool) -> ThreadingHTTPServer:
+class _FrontServer(ThreadingHTTPServer):
+    """A thread per request, `workers` at most: beyond them a request gets 503 at once, instead of
+    a thread each for idle connections that never finish their request."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler, workers: int):
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(workers)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.settimeout(1)
+                body = b"the server is busy: too many requests at once; try again"
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+
+
+def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: bool,
+                  limits: Limits) -> ThreadingHTTPServer:
     settings = {"prefixes": PREFIXES, "store": str(store), "writable": writable}
+    backend = child.backend
+    exposed = host in ("0.0.0.0", "::")  # the user chose every interface: any name may reach it
 
     class Front(BaseHTTPRequestHandler):
         server_version = "sahelkg"
         sys_version = ""
+        timeout = limits.read_seconds  # for each read and write on the client's connection
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the name BaseHTTPRequestHandler uses
             logger.info("%s %s %s", self.command, self.path[:120], args[1] if len(args) > 1 else "")
@@ -214,26 +409,40 @@ def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, w
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _refuse(self, status: int, message: str) -> None:
+            self.close_connection = True  # what is left of the request is not read
+            self._reply(status, "text/plain; charset=utf-8", message.encode())
+
         def _trusted(self) -> bool:
             """Refuse requests a web page elsewhere could make: a Host that is not this server's name
-            (DNS rebinding) or, for writes, an Origin other than this page's."""
+            (DNS rebinding), and a cross-origin request other than opening the page."""
             own_port = self.server.server_address[1]
-            names = {host, "localhost", "127.0.0.1", "[::1]"}
-            exposed = host in ("0.0.0.0", "::")  # the user chose every interface: any name may reach it
-            if not exposed and self.headers.get("Host", "") not in {f"{name}:{own_port}" for name in names}:
-                self._reply(403, "text/plain; charset=utf-8", b"unexpected Host header")
+            hosts = self.headers.get_all("Host") or []
+            if not self.path.startswith("/"):
+                self._refuse(400, "absolute-form request targets are refused: ask for a path, e.g. /query")
                 return False
+            if len(hosts) != 1:
+                self._refuse(400, "a request needs exactly one Host header")
+                return False
+            names = {host.lower(), "localhost", "127.0.0.1", "[::1]"}
+            allowed = {f"{name}:{own_port}" for name in names} | (names if own_port == 80 else set())
+            if not exposed and hosts[0].strip().lower() not in allowed:
+                self._refuse(403, "unexpected Host header")
+                return False
+            page = self.command in ("GET", "HEAD") and urlsplit(self.path).path in ("/", "/index.html")
             origin = self.headers.get("Origin")
-            if self.command not in ("GET", "HEAD") and origin is not None and \
-                    origin not in {f"http://{name}:{own_port}" for name in names}:
-                self._reply(403, "text/plain; charset=utf-8", b"cross-origin writes are refused")
+            site = self.headers.get("Sec-Fetch-Site")
+            if not page and ((origin is not None and origin.lower() != f"http://{hosts[0].strip().lower()}")
+                             or (site is not None and site.lower() not in ("same-origin", "none"))):
+                self._refuse(403, "cross-origin requests are refused: use the page this server shows, or a "
+                                  "SPARQL client")
                 return False
             return True
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             if not self._trusted():
                 return
-            path = self.path.split("?", 1)[0]
+            path = urlsplit(self.path).path
             if path in ("/", "/index.html"):
                 self._reply(200, "text/html; charset=utf-8", PAGE.read_bytes())
             elif path == "/settings.json":
@@ -256,40 +465,138 @@ def _front_server(host: str, port: int, backend: tuple[str, int], store: Path, w
 
         do_PUT = do_DELETE = do_POST  # noqa: N815 - the Graph Store protocol's methods
 
-        def _proxy(self) -> None:
+        def _body(self) -> bytes | None:
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                self._reply(411, "text/plain; charset=utf-8", b"send a Content-Length; chunked bodies are not supported")
-                return
+                raise _Refused(411, "send a Content-Length; chunked bodies are not supported")
+            lengths = self.headers.get_all("Content-Length") or []
             try:
-                length = int(self.headers.get("Content-Length") or 0)
+                length = int(lengths[0]) if lengths else 0
             except ValueError:
-                self._reply(400, "text/plain; charset=utf-8", b"bad Content-Length")
+                length = -1
+            if len(set(lengths)) > 1 or length < 0:
+                raise _Refused(400, "bad Content-Length")
+            if length > limits.max_body:
+                raise _Refused(413, f"the request body is {length} bytes; this server takes at most {limits.max_body}")
+            return self.rfile.read(length) if length else None
+
+        def _check_sparql(self, body: bytes | None) -> bool:
+            """Whether the request may go to Oxigraph: no SERVICE or LOAD unless allowed; is it a query."""
+            texts = sparql_texts(self.command, self.path, self.headers.get("Content-Type", ""), body)
+            for text, update in texts:
+                refuse_remote_requests(text, update=update, allow_service=limits.allow_service,
+                                       allow_load=limits.allow_load)
+            return any(not update for _, update in texts)
+
+        def _proxy(self) -> None:
+            try:
+                body = self._body()
+                is_query = self._check_sparql(body)
+            except _Refused as refusal:
+                self._refuse(refusal.status, refusal.message)
                 return
-            body = self.rfile.read(length) if length else None
+            except RemoteRequest as refusal:
+                what = ("federated queries (SERVICE), which send requests to other servers," if refusal.feature == SERVICE
+                        else "LOAD, which fetches a URL,")
+                self._refuse(403, f"{what} are refused by this server ({limits.allow_hint(refusal.feature)})")
+                return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            if not child.ready.wait(STARTUP_SECONDS):
+                self._refuse(503, "the Oxigraph server is restarting; try again")
+                return
+            update = self.command == "POST" and not is_query and urlsplit(self.path).path == "/update"
+            if update:
+                child.updating(+1)
+            try:
+                self._forward(body, headers, is_query)
+            finally:
+                if update:
+                    child.updating(-1)
+
+        def _forward(self, body: bytes | None, headers: dict, is_query: bool) -> None:
             connection = http.client.HTTPConnection(*backend, timeout=3600)
+            watch = _Watch(self.connection, connection, limits.timeout if is_query else None)
+            sent, held = False, b""
             try:
                 connection.request(self.command, self.path, body=body, headers=headers)
+                if is_query:  # an update or a graph write is never cut short
+                    watch.start()
                 response = connection.getresponse()
-            except OSError as error:
-                self._reply(502, "text/plain; charset=utf-8", f"the Oxigraph server did not answer: {error}".encode())
-                return
-            self.send_response(response.status, response.reason)
-            for key, value in response.getheaders():
-                if key.lower() not in HOP_BY_HOP:
-                    self.send_header(key, value)
-            self.send_header("Connection", "close")  # the body streams until the connection closes
-            self.end_headers()
-            try:
+                complete = False
                 if self.command != "HEAD":
-                    while chunk := response.read(65536):
-                        self.wfile.write(chunk)
+                    while len(held) < BUFFER_BYTES:  # a small answer is held whole: a stop is then a clean 503
+                        chunk = response.read(65536)
+                        if not chunk:
+                            complete = True
+                            break
+                        held += chunk
+                else:
+                    complete = True
+                if complete and is_query and CANCELLED in held[-200:]:
+                    raise _Refused(503, limits.stopped())
+                self.send_response(response.status, response.reason)
+                for key, value in response.getheaders():
+                    if key.lower() not in HOP_BY_HOP:
+                        self.send_header(key, value)
+                if complete and self.command != "HEAD":
+                    self.send_header("Content-Length", str(len(held)))
+                self.send_header("Connection", "close")  # a streamed body ends when the connection closes
+                self.end_headers()
+                sent = True
+                self.wfile.write(held)
+                while not complete and (chunk := response.read(65536)):
+                    self.wfile.write(chunk)
+            except _Refused as refusal:
+                self._refuse(refusal.status, refusal.message)
+            except (OSError, http.client.HTTPException) as error:
+                cancelled = CANCELLED in held[-200:] + getattr(error, "partial", b"")[-200:]
+                if (watch.reason == "time" or (is_query and cancelled)) and not sent:
+                    self._refuse(503, limits.stopped())
+                elif watch.reason is None and not sent:
+                    self._refuse(502, f"the Oxigraph server did not answer: {error}")
+                # else the client has gone, or the answer was cut mid-way: nobody to tell
             finally:
+                watch.done()
                 connection.close()
+            if watch.reason is not None and is_query:
+                child.stop_abandoned_work()
 
     try:
-        server = ThreadingHTTPServer((host, port), Front)
+        server = _FrontServer((host, port), Front, limits.workers)
     except OSError as error:
         raise StoreError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    server.daemon_threads = True
     return server
+
+
+class _Watch:
+    """Watches one proxied request from a thread of its own: when its client goes, or a query runs
+    past its limit, it cuts the connection to Oxigraph, which ends the request's wait."""
+
+    def __init__(self, client: socket.socket, upstream: http.client.HTTPConnection, limit: float | None):
+        self.client, self.upstream, self.limit = client, upstream, limit
+        self.reason: str | None = None  # "gone" or "time" once cut
+        self._done = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, daemon=True, name="sahelkg-watch").start()
+
+    def _run(self) -> None:
+        # a second past the limit: Oxigraph's own --timeout-s, when it works, ends the query more cleanly
+        deadline = None if self.limit is None else time.monotonic() + self.limit + 1
+        while not self._done.wait(0.2):
+            if _client_gone(self.client):
+                self._cut("gone")
+            elif deadline is not None and time.monotonic() > deadline:
+                self._cut("time")
+
+    def _cut(self, reason: str) -> None:
+        self.reason = reason
+        self._done.set()
+        sock = self.upstream.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def done(self) -> None:
+        self._done.set()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import os
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -80,6 +82,77 @@ def name_holder(lock, holder: str) -> None:
     lock.flush()
 
 
+class _Stopped(Exception):
+    """Raised into pyoxigraph's writer to end an abandoned evaluation."""
+
+
+class _StoppingWriter(io.RawIOBase):
+    """The bytes pyoxigraph serializes, gathered until `stop` is set: then the next write raises,
+    which ends the evaluation (pyoxigraph writes while it evaluates)."""
+
+    def __init__(self, stop: threading.Event):
+        self.stop, self.parts = stop, []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if self.stop.is_set():
+            raise _Stopped
+        self.parts.append(bytes(data))
+        return len(data)
+
+
+def _read_whole(result, stop: threading.Event):
+    """The whole answer, read in this thread: solutions as SPARQL JSON (to be parsed by the caller:
+    pyoxigraph's solutions may not cross threads), triples as a list, a boolean as is."""
+    if isinstance(result, ox.QuerySolutions):
+        sink = _StoppingWriter(stop)
+        result.serialize(sink, format=ox.QueryResultsFormat.JSON)
+        return b"".join(sink.parts)
+    if isinstance(result, ox.QueryTriples):
+        triples = []
+        for triple in result:
+            if stop.is_set():
+                raise _Stopped
+            triples.append(triple)
+        return triples
+    return result
+
+
+def within(seconds: float, work):
+    """`work(stop)` run in a worker thread, given `seconds` to finish; else QueryTimeout.
+
+    pyoxigraph evaluates in Rust without the GIL and cannot be interrupted from Python: the caller
+    gets its answer (or the error) on time, and the abandoned evaluation ends at its next write of a
+    result (`stop` is set), or, for a step that writes nothing until done (a sort, an aggregate),
+    when that step ends or the process does. A command-line process therefore ends at once.
+    """
+    from .queries import QueryTimeout
+
+    outcome: dict = {}
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["answer"] = work(stop)
+        except _Stopped:
+            pass
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            # without its traceback, whose frames hold pyoxigraph objects that must die in this thread
+            outcome["error"] = error.with_traceback(None)
+
+    worker = threading.Thread(target=run, name="sahelkg-query", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        stop.set()
+        raise QueryTimeout(seconds)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["answer"]
+
+
 class KnowledgeGraph:
     """The project's graph in a pyoxigraph store; every write is one transaction."""
 
@@ -121,13 +194,19 @@ class KnowledgeGraph:
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def query(self, sparql: str, substitutions: dict | None = None):
-        return self.store.query(
-            sparql,
-            prefixes=PREFIXES,
-            use_default_graph_as_union=True,
-            substitutions=substitutions,
-        )
+    def query(self, sparql: str, substitutions: dict | None = None, *, timeout: float | None = None):
+        """The answer as pyoxigraph gives it; with a `timeout` (seconds), read whole within it or
+        QueryTimeout (see `within`)."""
+        def evaluate():
+            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                    substitutions=substitutions)
+
+        if timeout is None:
+            return evaluate()
+        answer = within(timeout, lambda stop: _read_whole(evaluate(), stop))
+        if isinstance(answer, bytes):  # solutions are parsed here: pyoxigraph's stay in their thread
+            return ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+        return answer
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
         """Replace each named graph with the given quads, all in one transaction.

@@ -86,7 +86,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def oxigraph_server(location: Path | None, *, read_only: bool = False, startup_timeout: float = 30) -> Iterator[Server]:
+def oxigraph_server(location: Path | None, *, read_only: bool = False, startup_timeout: float = 30,
+                    union: bool = True) -> Iterator[Server]:
     """Run `oxigraph serve` (in memory when location is None) or `serve-read-only` on a free port.
 
     The default graph is the union of all graphs (--union-default-graph), as in the embedded store's
@@ -98,7 +99,8 @@ def oxigraph_server(location: Path | None, *, read_only: bool = False, startup_t
     binary = oxigraph_binary()  # the one `sahelkg serve` runs
 
     def command(port: int) -> list[str]:
-        args = [binary, "serve-read-only" if read_only else "serve", "--bind", f"{HOST}:{port}", "--union-default-graph"]
+        args = [binary, "serve-read-only" if read_only else "serve", "--bind", f"{HOST}:{port}"]
+        args += ["--union-default-graph"] if union else []  # without: a plain `oxigraph serve`, as users start it
         if location is not None:
             args += ["--location", str(location)]
         return args

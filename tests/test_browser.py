@@ -60,8 +60,8 @@ def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp
         wait = WebDriverWait(browser, WAIT)
         listed = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#named-queries li[data-query]"))
         assert [item.get_attribute("data-query") for item in listed] == [
-            "claims", "conflicts", "contacts", "corroboration", "foreign-presences", "memberships", "partners", "sources",
-            "timeline", "who-rules"]
+            "claims", "conflicts", "contacts", "corroboration", "foreign-presences", "memberships", "partners",
+            "relations", "sources", "spans", "timeline", "who-rules"]
         # the editor opens with the project's prefixes declared
         editor = wait.until(lambda d: d.execute_script(
             "return window.sahelkg && window.sahelkg.yasgui.getTab().getYasqe().getValue()"))

@@ -139,6 +139,23 @@ facts:
     (["query", "foreign-presences", "-p", "host=Niger", "--as-of", "2024-02-30"],
      "error: --as-of: '2024-02-30' is not a date (expected YYYY-MM-DD)"),
     (["query", "who-rules", "-p", "state=Niger", "--as-of", "2024-03-26"], "error: query 'who-rules' does not take --as-of"),
+    # --as-of takes only what its message says (Python's fromisoformat would read these too)
+    (["query", "foreign-presences", "-p", "host=Niger", "--as-of", "20240326"],
+     "error: --as-of: '20240326' is not a date (expected YYYY-MM-DD)"),
+    (["query", "foreign-presences", "-p", "host=Niger", "--as-of", "2024-W13-2"],
+     "error: --as-of: '2024-W13-2' is not a date (expected YYYY-MM-DD)"),
+    (["query", "foreign-presences", "-p", "host=Niger", "--as-of", "2024-03-26", "-p", "asOf=2023-01-01"],
+     "error: --as-of and --param asOf both give the date to answer as of; give one of them"),
+    # an entity of the wrong kind says so, instead of an empty answer
+    (["query", "who-rules", "-p", "state=Tiani"],
+     "error: --param state: 'Tiani' (Abdourahamane Tiani) is a Person, not a State"),
+    (["query", "memberships", "-p", "organization=Niger"],
+     "error: --param organization: 'Niger' is a State, not an Organization"),
+    (["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"],
+     "error: this is a federated query (SERVICE), which sends requests to other servers; "
+     "pass --allow-service to run it anyway"),
+    (["query", "LOAD <file:///etc/hostname>", "--allow-update"],
+     "error: this update has a LOAD, which fetches a URL; pass --allow-load to run it anyway"),
     (["conflicts", "--entity", "Nigr"],
      "error: --entity: unknown entity 'Nigr'; did you mean 'niger'? (declare it under 'entities:' if it is new)"),
 ])

@@ -173,3 +173,24 @@ def test_json_results_follow_the_w3c_format(seed):
     data = json.loads(seed.query(query.text).serialize(format=ox.QueryResultsFormat.JSON))
     assert data["head"]["vars"][:3] == ["fact", "type", "factId"]
     assert data["results"]["bindings"][0]["fact"]["type"] == "uri"
+
+
+def test_entity_parameters_name_declared_classes_and_refuse_other_kinds(seed):
+    from loader.ontology import load_ontology
+    from loader.queries import WrongKindOfEntity, parse_query
+
+    declared = load_ontology().superclasses
+    classes = {(name, p.name): p.entity_class for name, q in named_queries().items() for p in q.params.values()
+               if p.entity_class}
+    assert classes == {("foreign-presences", "host"): "State", ("memberships", "organization"): "Organization",
+                       ("partners", "state"): "State", ("who-rules", "state"): "State"}
+    assert all(f"https://w3id.org/sahel-kg/ontology#{c}" in declared for c in classes.values())
+    with pytest.raises(WrongKindOfEntity) as wrong:
+        ask(seed, "partners", state="ECOWAS")
+    assert str(wrong.value) == ("parameter 'state': 'ECOWAS' (Economic Community of West African States) is an "
+                                "Alliance, not a State")
+    typo = parse_query("#+ param: state | entity Stat | a state\nSELECT ?state WHERE { ?state a skg:State }", "typo")
+    with pytest.raises(QueryError, match="must be a skg:Stat, a class the ontology does not declare"):
+        bind(typo, {"state": "Niger"}, known_entities(seed))
+    with pytest.raises(QueryError, match="an entity's class after its kind"):
+        parse_query("#+ param: state | date State | a day\nSELECT ?state WHERE {}", "bad")

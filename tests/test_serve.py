@@ -8,12 +8,16 @@ or service manager would.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +28,8 @@ from bigdata import DATA, cli, start
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from loader.queries import named_queries
+from loader.serve import Limits
+from loader.serve import start as start_serving
 from loader.store import KnowledgeGraph, StoreError, writer_lock
 
 NIGER = "https://w3id.org/sahel-kg/entity/niger"
@@ -189,7 +195,9 @@ def test_a_killed_server_takes_its_oxigraph_with_it_and_loads_wait_for_both(stor
     """SIGKILL gives `sahelkg serve` no chance to stop its Oxigraph server. The child holds the
     writer lock too, so no load can write under it, and it dies with its parent."""
     with serving(store) as (url, process, _):
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        # started by a thread of its own (the one that may restart it): the children of every thread
+        children = [pid for task in Path(f"/proc/{process.pid}/task").iterdir()
+                    for pid in (task / "children").read_text().split()]
         assert len(children) == 1
         oxigraph = int(children[0])
         process.kill()
@@ -215,3 +223,171 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+# --- what a web page elsewhere, a careless client or a runaway query can make the server do ---
+
+RUNAWAY = ('SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . '
+           'FILTER(STR(?c) = CONCAT(STR(?i), STR(?f), "never")) }')  # a join that filters out every row
+
+
+def raw(url: str, request: bytes) -> str:
+    """Send bytes as they are (no client library tidies them); the status line of the answer."""
+    address = urllib.parse.urlsplit(url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer.decode(errors="replace")
+
+
+def status(request: urllib.request.Request) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_serve_sends_no_request_elsewhere_and_refuses_other_sites(tmp_path):
+    """SERVICE and LOAD are refused however they are sent; cross-origin reads too (a page elsewhere
+    could otherwise make the server fetch internal addresses), and malformed Host or targets."""
+    store = tmp_path / "store"
+    with serving(store, "--writable") as (url, _, _), listener() as (elsewhere, got):
+        service = f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{elsewhere}> {{ ?s ?p ?o }} }} }}"
+        refused_service = ("federated queries (SERVICE), which send requests to other servers, are refused by this "
+                           "server (start it with sahelkg serve --allow-service to allow them)")
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        for request in (
+            urllib.request.Request(url + "query?" + urllib.parse.urlencode({"query": service})),
+            urllib.request.Request(url + "sparql?" + urllib.parse.urlencode({"query": service})),
+            urllib.request.Request(url + "query", data=urllib.parse.urlencode({"query": service}).encode(), headers=form),
+            urllib.request.Request(url + "query", data=service.encode(),
+                                   headers={"Content-Type": "Application/SPARQL-Query; charset=utf-8"}),
+        ):
+            assert status(request) == (403, refused_service)
+        load = urllib.request.Request(url + "update", data=f"LOAD <{elsewhere}>".encode(),
+                                      headers={"Content-Type": "application/sparql-update"})
+        assert status(load) == (403, "LOAD, which fetches a URL, are refused by this server (start it with "
+                                     "sahelkg serve --writable --allow-load to allow them)")
+        assert got == []
+
+        ask = url + "query?query=ASK%7B%7D"
+        cross = "cross-origin requests are refused: use the page this server shows, or a SPARQL client"
+        assert status(urllib.request.Request(ask, headers={"Origin": "http://evil.example"})) == (403, cross)
+        assert status(urllib.request.Request(ask, headers={"Sec-Fetch-Site": "cross-site"})) == (403, cross)
+        assert status(urllib.request.Request(ask, headers={"Origin": url.rstrip("/")}))[0] == 200
+        assert status(urllib.request.Request(url, headers={"Sec-Fetch-Site": "cross-site"}))[0] == 200  # a link to the page
+        port = urllib.parse.urlsplit(url).port
+        assert status(urllib.request.Request(ask, headers={"Host": f"LOCALHOST:{port}"}))[0] == 200
+
+        host = f"Host: 127.0.0.1:{port}\r\n".encode()
+        assert raw(url, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\n" + host + b"Host: evil.example\r\n\r\n") \
+            .startswith("HTTP/1.0 400 ") and "exactly one Host header" in raw(url, b"GET / HTTP/1.1\r\n" + host * 2 + b"\r\n")
+        assert raw(url, f"GET {url}query?query=ASK%7B%7D HTTP/1.1\r\n".encode() + host + b"\r\n").endswith(
+            "absolute-form request targets are refused: ask for a path, e.g. /query")
+        huge = raw(url, b"POST /store HTTP/1.1\r\n" + host + b"Content-Type: text/turtle\r\nContent-Length: 100000000000\r\n\r\n")
+        assert huge.startswith("HTTP/1.0 413 ") and huge.endswith(
+            "the request body is 100000000000 bytes; this server takes at most 67108864")
+    with KnowledgeGraph(store, read_only=True) as kg:
+        assert len(kg) == 0
+
+
+@contextmanager
+def listener():
+    """A socket listening as another server would; yields (its URL, the connections it got)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    got: list = []
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                got.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", got
+    finally:
+        done.set()
+        thread.join()
+        server.close()
+
+
+@contextmanager
+def served_here(store: Path, **limits):
+    """`serve.start` in this process, with limits the command line does not offer (read time, workers)."""
+    served = start_serving(store, "127.0.0.1:0", limits=Limits(**limits))
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served
+    finally:
+        served.stop()
+        thread.join()
+
+
+def test_idle_half_sent_requests_hold_no_thread_for_ever(store):
+    with served_here(store, workers=4, read_seconds=1) as served:
+        host = urllib.parse.urlsplit(served.url)
+        idle = [socket.create_connection((host.hostname, host.port)) for _ in range(4)]
+        for connection in idle:
+            connection.sendall(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\n")  # and never the rest
+        time.sleep(0.3)
+        busy = raw(served.url, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert busy.startswith("HTTP/1.1 503 ") and busy.endswith("the server is busy: too many requests at once; try again")
+        time.sleep(1.2)  # their read time is up: they are closed, their threads free
+        assert all(connection.recv(10) == b"" for connection in idle)
+        assert status(urllib.request.Request(served.query_url + "?query=ASK%7B%7D"))[0] == 200
+        for connection in idle:
+            connection.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _idle(pid: int, window: float = 0.5) -> bool:
+    before = _cpu_seconds(pid)
+    time.sleep(window)
+    return _cpu_seconds(pid) - before < window / 5
+
+
+def _wait_for_restart(served, seconds: float = 5) -> None:
+    """Until the server has restarted Oxigraph (the one way to stop it), and the new one is idle."""
+    deadline = time.monotonic() + seconds
+    while served.child.restarts == 0 or not served.child.ready.is_set():
+        assert time.monotonic() < deadline, "the Oxigraph server kept working on a query nobody waits for"
+        time.sleep(0.05)
+    assert served.child.restarts == 1 and _idle(served.oxigraph.pid)
+
+
+def test_a_runaway_query_is_stopped_at_the_limit_and_when_its_client_goes(store):
+    """Oxigraph's own --timeout-s does not stop a join that filters out every row: the server stops
+    it anyway, at the limit (a clear 503) and when its client has gone (nobody waits for it)."""
+    with served_here(store, timeout=1) as served:
+        started = time.monotonic()
+        request = urllib.request.Request(served.query_url, data=urllib.parse.urlencode({"query": RUNAWAY}).encode(),
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert status(request) == (503, "query stopped after 1 s (the server's time limit)")
+        stopped_after = time.monotonic() - started
+        _wait_for_restart(served)
+        assert status(urllib.request.Request(served.query_url + "?query=ASK%7B%7D")) == (200, '{"head":{},"boolean":true}')
+
+    with served_here(store, timeout=60) as served:
+        host = urllib.parse.urlsplit(served.url)
+        body = urllib.parse.urlencode({"query": RUNAWAY}).encode()
+        with socket.create_connection((host.hostname, host.port)) as client:
+            client.sendall(b"POST /query HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded"
+                           b"\r\nContent-Length: %d\r\n\r\n%s" % (host.netloc.encode(), len(body), body))
+            time.sleep(0.5)
+        gone = time.monotonic()
+        _wait_for_restart(served)
+        print(f"\nrunaway query: 503 after {stopped_after:.1f} s at a 1 s limit; "
+              f"stopped {time.monotonic() - gone:.1f} s after its client went")
