@@ -5,7 +5,11 @@ process on a private loopback port; a small front server on the user's address a
 
 - ``/``: the project's page, YASGUI (the copy Oxigraph ships) with the project's prefixes and the
   named queries of ``queries/`` one click away;
-- ``/queries.json``: those queries, each as written and with its example's values bound;
+- ``/queries.json``: those queries, each as written and with its example's values bound, and its
+  parameters; ``/bind.json?name=Q&PARAM=VALUE&asOf=DAY``: a query with the page's values written in;
+- ``/entities.json``: every entity's label, names and classes, for the page's pickers;
+- ``/network.html?asOf=DAY&focus=ENTITY``: the interactive network on a day; ``/report/STATE/``:
+  a state's dossier (``index.html``, ``timeline.svg``, ``network.html``), drawn when asked;
 - everything else (``/query``, ``/update``, ``/store``, YASGUI's files): passed to Oxigraph as is,
   so SPARQLWrapper, curl or any SPARQL client talks the standard protocol to the real server.
 
@@ -45,7 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .namespaces import PREFIXES
 from .queries import SERVICE, RemoteRequest, refuse_remote_requests
@@ -342,9 +346,53 @@ def named_queries_document(backend: tuple[str, int]) -> list[dict]:
         document.append({
             "name": name, "title": named.title, "summary": named.summary, "example": named.example,
             "parameters": {**values, **({"asOf": as_of} if as_of else {})},
+            "params": [{"name": p.name, "kind": p.kind, "class": p.entity_class, "description": p.description}
+                       for p in named.params.values()],
             "sparql": named.text, "exampleSparql": bound,
         })
     return document
+
+
+def _graph(backend: tuple[str, int]):
+    from .api import Graph
+    from .remote import RemoteGraph
+
+    return Graph(RemoteGraph(f"http://{backend[0]}:{backend[1]}/query"))
+
+
+def entities_document(backend: tuple[str, int]) -> list[dict]:
+    """Every entity with its label, names and classes: what the page's pickers offer."""
+    index = _graph(backend).entities()
+    return [{"iri": e.iri, "label": e.label or e.iri.rsplit("/", 1)[-1], "names": sorted(e.names),
+             "types": sorted(t.rsplit("#", 1)[-1] for t in e.types)}
+            for e in sorted(index.entities.values(), key=lambda e: (e.label or e.iri).casefold())]
+
+
+def bound_query(backend: tuple[str, int], fields: dict[str, str]) -> str:
+    """A named query (`name`) with the page's values (names, aliases or IRIs; `asOf`) written in."""
+    from .queries import AS_OF, bind, find_query, inline
+
+    fields = dict(fields)
+    named = find_query(fields.pop("name", ""))
+    as_of = fields.pop(AS_OF, None) or None
+    values = {k: v for k, v in fields.items() if v.strip()}
+    return inline(named.text, bind(named, values, _graph(backend).entities(), as_of))
+
+
+def picture_page(backend: tuple[str, int], path: str, fields: dict[str, str]) -> tuple[str, bytes]:
+    """/network.html?asOf=&focus= (the interactive network), /report/STATE/ and its files (a dossier)."""
+    graph = _graph(backend)
+    as_of = fields.get("asOf") or None
+    if path == "/network.html":
+        return "text/html; charset=utf-8", graph.plot_network("html", as_of=as_of, focus=fields.get("focus") or None)
+    state, _, file = path.removeprefix("/report/").partition("/")
+    file = file or "index.html"
+    if file not in ("index.html", "timeline.svg", "network.html"):
+        raise FileNotFoundError(file)
+    with tempfile.TemporaryDirectory(prefix="sahelkg-dossier-") as folder:
+        graph.report(unquote(state), folder, as_of=as_of)
+        body = (Path(folder) / file).read_bytes()
+    return ("image/svg+xml" if file.endswith(".svg") else "text/html; charset=utf-8"), body
 
 
 class _FrontServer(ThreadingHTTPServer):
@@ -454,10 +502,36 @@ def _front_server(host: str, port: int, child: Oxigraph, store: Path, writable: 
                     self._reply(502, "text/plain; charset=utf-8", str(error).encode())
                     return
                 self._reply(200, "application/json; charset=utf-8", body)
+            elif path in ("/entities.json", "/bind.json", "/network.html") or path.startswith("/report/"):
+                self._page(path, {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()})
             else:
                 self._proxy()
 
         do_HEAD = do_GET  # noqa: N815
+
+        def _page(self, path: str, fields: dict[str, str]) -> None:
+            """The page's own answers, drawn from the Oxigraph server behind: a mistake is a 400 in words."""
+            from .queries import QueryError
+
+            try:
+                if path == "/entities.json":
+                    kind, body = "application/json; charset=utf-8", json.dumps(
+                        entities_document(backend), ensure_ascii=False).encode()
+                elif path == "/bind.json":
+                    kind, body = "application/json; charset=utf-8", json.dumps(
+                        {"sparql": bound_query(backend, fields)}, ensure_ascii=False).encode()
+                else:
+                    kind, body = picture_page(backend, path, fields)
+            except QueryError as error:
+                self._reply(400, "text/plain; charset=utf-8", str(getattr(error, "reason", error)).encode())
+                return
+            except FileNotFoundError:
+                self._reply(404, "text/plain; charset=utf-8", b"no such page")
+                return
+            except StoreError as error:
+                self._reply(502, "text/plain; charset=utf-8", str(error).encode())
+                return
+            self._reply(200, kind, body)
 
         def do_POST(self) -> None:  # noqa: N802
             if self._trusted():

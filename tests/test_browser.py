@@ -78,3 +78,44 @@ def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp
         assert shown == [("United States", "about 1000 (2024-03-26)", "active"), ("France", "", "ended")]
         tab = browser.find_element(By.CSS_SELECTOR, ".tabsList .tab.active").text
         assert tab.startswith("foreign-presences (host=Niger, asOf=2024-03-26)")
+
+
+def test_a_query_form_with_an_entity_picker_runs_and_the_pictures_open_from_the_page(seed_store_path, tmp_path,
+                                                                                      browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    store = tmp_path / "store"
+    shutil.copytree(seed_store_path, store)
+    with serving(store) as (url, _, _):
+        browser.get(url)
+        wait = WebDriverWait(browser, WAIT)
+        state = wait.until(lambda d: d.find_element(
+            By.CSS_SELECTOR, '#named-queries li[data-query="who-rules"] form input[name="state"]'))
+        # the picker offers every name of every entity, aliases too
+        offered = browser.execute_script("return [...document.querySelectorAll('#entities option')].map(o => o.value)")
+        assert {"Niger", "Tchiani", "ECOWAS"} <= set(offered)
+        state.clear()
+        state.send_keys("Tchiani")  # a person, not a state: the server says so, in words
+        browser.find_element(By.CSS_SELECTOR, '#named-queries li[data-query="who-rules"] button.run-form').click()
+        wait.until(lambda d: "is a Person, not a State" in d.find_element(By.ID, "error").text)
+        state.clear()
+        state.send_keys("niger")
+        browser.find_element(By.CSS_SELECTOR, '#named-queries li[data-query="who-rules"] button.run-form').click()
+        rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody tr"))
+        assert "National Council for the Safeguarding of the Fatherland" in rows[0].text
+        assert browser.find_element(By.CSS_SELECTOR, ".tabsList .tab.active").text.startswith("who-rules (state=niger)")
+
+        day = browser.find_element(By.ID, "picture-day")
+        browser.execute_script("arguments[0].value = '2024-03-26'; arguments[0].dispatchEvent(new Event('input'))", day)
+        network = browser.find_element(By.ID, "network-link").get_attribute("href")
+        dossier = browser.find_element(By.ID, "dossier-link").get_attribute("href")
+        assert network == f"{url}network.html?asOf=2024-03-26"
+        browser.get(network)
+        wait.until(lambda d: d.execute_script(
+            "return window.sahelkgNetwork && window.sahelkgNetwork.body.edgeIndices.length > 0"))
+        browser.get(dossier)
+        assert wait.until(lambda d: d.find_element(By.TAG_NAME, "h1")).text in {"Alliance of Sahel States", "Burkina Faso",
+                                                                              "Mali", "Niger", "France", "Russia",
+                                                                              "United States"}
+        assert "Who rules" in browser.page_source

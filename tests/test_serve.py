@@ -103,6 +103,28 @@ def test_serve_answers_sparqlwrapper_and_shows_the_page(store):
         assert f"(<{NIGER}> AS ?host)" in presences["exampleSparql"]
         settings = json.load(urllib.request.urlopen(url + "settings.json"))
         assert settings["prefixes"]["skg"] == "https://w3id.org/sahel-kg/ontology#" and settings["writable"] is False
+        assert presences["params"] == [
+            {"name": "host", "kind": "entity", "class": "State",
+             "description": "The host state, by name, alias or IRI (e.g. Niger)."},
+            {"name": "asOf", "kind": "date", "class": None,
+             "description": "The date to answer for (YYYY-MM-DD); `sahelkg query` defaults it to today."}]
+
+        # the page's pickers, its forms' values written in by the server, and the pictures
+        entities = json.load(urllib.request.urlopen(url + "entities.json"))
+        niger = next(e for e in entities if e["iri"] == NIGER)
+        assert (niger["label"], niger["types"]) == ("Niger", ["State"]) and "Nigerien" not in niger["names"]
+        bound = json.load(urllib.request.urlopen(url + "bind.json?name=who-rules&state=Niger"))["sparql"]
+        assert f"(<{NIGER}> AS ?state)" in bound
+        with pytest.raises(urllib.error.HTTPError) as mistake:
+            urllib.request.urlopen(url + "bind.json?name=who-rules&state=Nigr")
+        assert (mistake.value.code, mistake.value.read().decode()) == (
+            400, "unknown entity 'Nigr'; did you mean 'niger'? (declare it under 'entities:' if it is new)")
+        network = urllib.request.urlopen(url + "network.html?asOf=2024-03-26&focus=Niger").read().decode()
+        assert "military presence: active" in network and "vis-network" in network
+        dossier = urllib.request.urlopen(url + "report/niger/?asOf=2024-03-26").read().decode()
+        assert "<h1>Niger</h1>" in dossier and 'src="timeline.svg"' in dossier
+        timeline = urllib.request.urlopen(url + "report/niger/timeline.svg")
+        assert timeline.headers["Content-Type"] == "image/svg+xml" and b"Timeline of niger" in timeline.read()
     assert process.returncode == 0
 
 
