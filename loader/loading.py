@@ -96,14 +96,17 @@ def known_entities(kg: KnowledgeGraph | None) -> EntityIndex:
     if kg is None:
         return index
     rows = kg.query(
-        # asserted types only: the inferred ancestors follow from them through the ontology
-        "SELECT ?e ?type ?name ?label WHERE { GRAPH ?g { ?e a ?type } FILTER(STRSTARTS(STR(?e), STR(sk:)) "
-        f"&& !STRENDS(STR(?g), '{INFERRED_SUFFIX}')) "
-        "OPTIONAL { ?e rdfs:label|skos:altLabel ?name } OPTIONAL { ?e rdfs:label ?label } }"
+        # anchored on labels, with the types asserted beside them in the same graph (an entity is
+        # declared, label and kinds, in one file's graph): scanning every rdf:type instead reads each
+        # report's and citation's too, ten times slower at 1,000 articles. Asserted types only: the
+        # inferred ancestors follow from them through the ontology.
+        "SELECT ?e ?type ?name ?label WHERE { GRAPH ?g { ?e rdfs:label ?label . ?e a ?type } "
+        f"FILTER(STRSTARTS(STR(?e), STR(sk:)) && !STRENDS(STR(?g), '{INFERRED_SUFFIX}')) "
+        "OPTIONAL { ?e skos:altLabel ?name } }"
     )
     for row in rows:
-        names = {row["name"].value} if row["name"] else set()
-        index.add(row["e"].value, {row["type"].value}, names, row["label"].value if row["label"] else None)
+        names = {row["label"].value} | ({row["name"].value} if row["name"] else set())
+        index.add(row["e"].value, {row["type"].value}, names, row["label"].value)
     return index
 
 
