@@ -7,16 +7,18 @@ disagreements are listed and marked in as-of answers. tests/devset/README.md giv
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from rdflib import RDF, URIRef
 from typer.testing import CliRunner
 
 from loader.cli import app
 from loader.export import export
 from loader.loading import load, remove
-from loader.namespaces import DATA_DIR
+from loader.namespaces import DATA_DIR, SK, SKG
 from loader.queries import ask
 from loader.store import KnowledgeGraph
 
@@ -390,3 +392,15 @@ def test_a_presence_known_only_from_its_steps_gets_its_end_from_them(tmp_path):
         assert (row["deployingState"], row["until"], row["status"]) == ("United States", "ended 2024-08-05", "ended")
     finally:
         kg.close()
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="java is not on PATH: HermiT cannot run")
+def test_the_seed_and_the_devset_with_the_new_kinds_are_consistent(devset):
+    from loader.reasoning import check_consistency
+
+    graph = devset.rdflib_graph()
+    report = check_consistency(graph)
+    assert (report.consistent, report.explanation) == (True, [])
+    # and the new disjointness bites: a charter is not a place
+    graph.add((URIRef(SK + "liptako-gourma-charter"), RDF.type, URIRef(SKG + "City")))
+    assert not check_consistency(graph).consistent
