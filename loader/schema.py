@@ -73,6 +73,8 @@ class FactType:
     # a kind whose reports are steps of facts of another kind (a withdrawal step of a presence):
     # they share that kind's identity key, so the times they give count for its facts
     step_of: str | None = None
+    # keys of which a report must give at least one (a presence: its deploying state or force)
+    one_of: tuple[str, ...] = ()
 
     @property
     def iri(self) -> str:
@@ -131,7 +133,7 @@ FACT_TYPES: dict[str, FactType] = {
             _role("place", "place", "Place", many=True, note="where the troops are"),
             _text("purpose", "purpose"),
             _DESCRIPTION,
-        ), ("deploying_state", "deploying_force", "host_state")),
+        ), ("deploying_state", "deploying_force", "host_state"), one_of=("deploying_state", "deploying_force")),
         FactType("SecurityCooperation", True, (
             _role("partners", "partner", "Actor", many=True, required=True, name="partner"),
             _vocab("domain", "domain", "CooperationDomain", many=True, name="domain"),
@@ -199,7 +201,8 @@ FACT_TYPES: dict[str, FactType] = {
             Field("end", SKG + "end", "end", name="end of the presence",
                   note="as this step gives it: a day, 'ongoing', or 'planned by' a deadline"),
             _DESCRIPTION,
-        ), ("deploying_state", "deploying_force", "host_state"), step_of="MilitaryPresence"),
+        ), ("deploying_state", "deploying_force", "host_state"), step_of="MilitaryPresence",
+           one_of=("deploying_state", "deploying_force")),
         FactType("DiplomaticContact", False, (
             _vocab("kind", "contactKind", "ContactKind", required=True, name="kind of contact"),
             _role("actor", "actor", "Actor", many=True, required=True, note="who call, visit or meet"),

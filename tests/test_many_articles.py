@@ -404,3 +404,60 @@ def test_the_seed_and_the_devset_with_the_new_kinds_are_consistent(devset):
     # and the new disjointness bites: a charter is not a place
     graph.add((URIRef(SK + "liptako-gourma-charter"), RDF.type, URIRef(SKG + "City")))
     assert not check_consistency(graph).consistent
+
+
+SECOND_FOUNDING_ARTICLE = """\
+---
+title: "Test text: the Sahel alliance at one year"
+publisher: Test Gazette (test text)
+published: 2024-09-17
+url: https://example.org/devset/test-aes-at-one-year
+language: en
+note: TEST TEXT written for tests/test_many_articles.py; not a real article. Never load it into data/.
+---
+TEST TEXT written for sahel-kg's tests; not a real article.
+
+A year ago, on 16 September 2023, Mali, Burkina Faso and Niger founded the Alliance of Sahel States in Bamako.
+
+The Africa Corps, which acts for Russia, took over Wagner’s units in Mali earlier this year.
+"""
+
+SECOND_FOUNDING_FACTS = """\
+# TEST DATA for tests/test_many_articles.py: re-reports of the devset's founding and succession.
+article: test-aes-at-one-year.md
+facts:
+  - id: aes-founded
+    type: Founding
+    organization: AES
+    founders: [Niger, Mali, Burkina Faso]
+    place: Bamako
+    date: 2023-09-16
+    quote: "A year ago, on 16 September 2023, Mali, Burkina Faso and Niger founded the Alliance of Sahel States in Bamako."
+  - id: africa-corps-takes-over-wagner
+    type: Succession
+    kind: TakeOver
+    predecessor: Wagner
+    successor: Africa Corps
+    date: 2024
+    quote: "The Africa Corps, which acts for Russia, took over Wagner’s units in Mali earlier this year."
+"""
+
+
+def test_the_new_kinds_merge_their_reports_from_several_articles(devset, tmp_path):
+    (tmp_path / "test-aes-at-one-year.md").write_text(SECOND_FOUNDING_ARTICLE, encoding="utf-8")
+    facts = tmp_path / "test-aes-at-one-year.yaml"
+    facts.write_text(SECOND_FOUNDING_FACTS, encoding="utf-8")
+    kg = build(tmp_path / "store", [REFERENCE, ENTITIES, *ARTICLES, facts])
+    try:
+        def by_kind(kind):
+            return [(r["name"], r["reports"], r["articles"], r["sources"]) for r in ask(kg, "corroboration")
+                    if r["type"] == kind and r["entity"] == SK + "mali"]
+        # same organization, same day: one founding (the founders list in another order, the
+        # charter left out); same predecessor and successor, "2024" fits "before 2025-06-10": one succession
+        assert by_kind("founding") == [("Founding: Confederation of Sahel States", "1", "1", "1"),
+                                       ("Founding: Alliance of Sahel States", "2", "2", "2")]
+        rows = kg.query("SELECT ?when ?n WHERE { ?f skg:factType skg:Succession ; skg:predecessor sk:wagner-group ; "
+                        "skg:when ?when ; skg:reportCount ?n }")
+        assert [(r["when"].value, r["n"].value) for r in rows] == [("2024", "2")]
+    finally:
+        kg.close()
