@@ -10,7 +10,7 @@ export SAHELKG_STORE := $(STORE)
 SYSTEM_PACKAGES := rapper:raptor2-utils java:default-jre-headless chromium:chromium \
 	chromedriver:chromium-driver virtuoso-t:virtuoso-opensource isql-vt:virtuoso-opensource
 
-.PHONY: demo test bench lint clean system-packages
+.PHONY: demo test bench lint clean system-packages pictures
 
 $(BIN)/sahelkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ demo: $(BIN)/sahelkg
 	$(BIN)/sahelkg query contacts --param a=Niger --param b=Russia
 	$(BIN)/sahelkg query claims
 	$(BIN)/sahelkg export --format turtle -o sahel-kg.ttl
+	$(BIN)/sahelkg plot network --as-of 2024-03-26 -o sahel-network.html
 
 ## Run the test suite (installs the Debian packages it needs when they are missing; needs root for that).
 test: $(BIN)/sahelkg system-packages
@@ -38,6 +39,12 @@ test: $(BIN)/sahelkg system-packages
 ## time of every named query (bench/run.py --help for sizes and repeats).
 bench: $(BIN)/sahelkg
 	$(BIN)/python bench/run.py --sizes 100,1000
+
+## Redraw the README's pictures (docs/) from data/, into a store of their own.
+pictures: $(BIN)/sahelkg
+	rm -rf .sahelkg/pictures && $(BIN)/sahelkg load data/ --store .sahelkg/pictures
+	$(BIN)/sahelkg plot network --as-of 2024-03-26 -o docs/network-2024-03-26.png --store .sahelkg/pictures
+	$(BIN)/sahelkg plot timeline Niger -o docs/timeline-niger.png --store .sahelkg/pictures
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
@@ -51,4 +58,4 @@ lint: $(BIN)/sahelkg
 	$(BIN)/ruff check loader tests
 
 clean:
-	rm -rf $(VENV) .sahelkg sahel-kg.ttl
+	rm -rf $(VENV) .sahelkg sahel-kg.ttl sahel-network.html

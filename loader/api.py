@@ -87,11 +87,11 @@ def open(path: str | os.PathLike | None = None, *, endpoint: str | None = None, 
     return Graph(KnowledgeGraph(path, read_only=read_only))
 
 
-def validate(paths: Paths) -> Prepared:
+def validate(paths: Paths, *, replace: bool = False) -> Prepared:
     """Check files as a load would, against themselves alone (no graph to resolve names in)."""
     from .loading import prepare
 
-    return prepare(_paths(paths), None)
+    return prepare(_paths(paths), None, replace=replace)
 
 
 class Graph:
@@ -99,6 +99,26 @@ class Graph:
 
     def __init__(self, backend: Backend):
         self.backend = backend
+        self._entities: EntityIndex | None = None  # read once, until this object writes
+
+    def entities(self) -> EntityIndex:
+        """Every known entity, by IRI and by name (read from the graph once, until a write)."""
+        if self._entities is None:
+            from .loading import known_entities
+
+            self._entities = known_entities(self.backend)
+        return self._entities
+
+    def resolve(self, name: str, *, purpose: str = "", role: str = "entity") -> str:
+        """The IRI of the entity a name, alias or IRI stands for; `UnknownEntity` (its `query` the
+        purpose, its `param` the role) if none or several."""
+        from .queries import UnknownEntity, _near_names
+
+        index = self.entities()
+        iri, error = index.resolve(name)
+        if error:
+            raise UnknownEntity(purpose, role, name, error, _near_names(name, index))
+        return iri
 
     @property
     def location(self) -> str:
@@ -111,29 +131,33 @@ class Graph:
 
     # --- writing ---
 
-    def load(self, paths: Paths) -> LoadReport:
+    def load(self, paths: Paths, *, replace: bool = False) -> LoadReport:
         """Validate fact and RDF files (or directories of them), then write them all or nothing.
 
-        Raises `InvalidInput` with every problem found; the graph is then unchanged.
+        Raises `InvalidInput` with every problem found; the graph is then unchanged. A graph loaded
+        from another file (or written otherwise) is replaced only with ``replace=True``.
         """
         from .loading import load
 
-        return load(_paths(paths), self.backend)
+        self._entities = None
+        return load(_paths(paths), self.backend, replace=replace)
 
     def remove(self, articles: str | Iterable[str]) -> LoadReport:
         """Take articles out (by file name, slug or IRI); their facts are derived again from the others."""
         from .loading import remove
 
+        self._entities = None
         return remove([articles] if isinstance(articles, str) else list(articles), self.backend)
 
-    def validate(self, paths: Paths) -> Prepared:
+    def validate(self, paths: Paths, *, replace: bool = False) -> Prepared:
         """Check files as `load` would, names resolved against this graph too; write nothing."""
         from .loading import prepare
 
-        return prepare(_paths(paths), self.backend)
+        return prepare(_paths(paths), self.backend, replace=replace)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL UPDATE as given: unvalidated, so facts should go in through `load`."""
+        self._entities = None
         try:
             self.backend.update(sparql)
         except SyntaxError as error:
@@ -144,8 +168,6 @@ class Graph:
     def answer(self, query: str | NamedQuery, params: dict[str, object] | None = None,
                as_of: str | dt.date | None = None) -> Answer:
         """Run a named query, a .rq file or SPARQL text, its parameters bound to names or values."""
-        from .loading import known_entities
-
         named = query if isinstance(query, NamedQuery) else find_query(query)
         if is_update(named.text):
             raise IsAnUpdate(named.text)
@@ -153,7 +175,7 @@ class Graph:
         if as_of is None and named.takes_as_of and AS_OF not in values:
             as_of = dt.date.today()  # a query that answers as of a date answers for today
         day = None if as_of is None else str(as_of)
-        substitutions = bind(named, values, known_entities(self.backend) if named.params else EntityIndex(), day)
+        substitutions = bind(named, values, self.entities() if named.params else EntityIndex(), day)
         try:
             result = self.backend.query(named.text, substitutions)
         except SyntaxError as error:
@@ -191,6 +213,28 @@ class Graph:
         if not inferred:  # inferences are derived data: shared only when asked for
             quads = (q for q in quads if not is_inferred(q.graph_name.value))
         return exporting.export(quads, fmt)
+
+    # --- pictures (matplotlib, networkx: imported only to draw) ---
+
+    def plot_network(self, fmt: str = "svg", *, as_of: str | dt.date | None = None, focus: str | None = None) -> bytes:
+        """The relations on a date (default today) as a picture: "svg", "png" or an interactive "html"
+        page; around `focus` (an entity) or all. Ended relations are not drawn."""
+        from . import plot
+
+        return plot.render_network(plot.network(self, as_of, focus), fmt)
+
+    def plot_timeline(self, entity: str, fmt: str = "svg") -> bytes:
+        """An entity's relations as bars over time and its events as markers ("svg" or "png")."""
+        from . import plot
+
+        self.resolve(entity, purpose="plot", role="ENTITY")
+        return plot.timeline(self, entity, fmt)
+
+    def report(self, state: str, out: str | os.PathLike, *, as_of: str | dt.date | None = None) -> list[Path]:
+        """Write a static HTML dossier on a state into the folder `out`; returns the files written."""
+        from . import plot
+
+        return plot.dossier(self, state, Path(out), as_of)
 
     def stats(self) -> dict[str, int]:
         """Counts: quads, graphs, articles, facts (by kind), reports, conflicts, entities."""

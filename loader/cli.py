@@ -133,6 +133,8 @@ def worded(error: Exception) -> str:
         return f"--bind '{error.bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)"
     if isinstance(error, NoAsOf):
         return f"query '{error.query}' does not take --as-of"
+    if isinstance(error, BadValue) and error.query == "plot":  # a picture's argument or option, named as such
+        return f"{error.param}: {error.reason}"
     if isinstance(error, BadValue):
         return f"{'--as-of' if error.param == AS_OF else '--param ' + error.param}: {error.reason}"
     if isinstance(error, BadParameterSyntax):
@@ -148,6 +150,13 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _report_problems(problems, fmt: str) -> None:
+    from dataclasses import replace as reworded
+
+    from .loading import REPLACEABLE
+
+    # the library says a graph may be replaced on purpose; here that is an option
+    problems = [reworded(p, message=p.message.removesuffix(".") + " with --replace.")
+                if p.rule in REPLACEABLE else p for p in problems]
     if fmt == "json":
         print(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
     else:
@@ -180,12 +189,16 @@ def _open(target: Target, *, read_only: bool = False) -> api.Graph:
 def load(
     files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
     fmt: ProblemFormat = "text",
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Replace graphs loaded from other files (refused without it).")] = False,
     *,
     target: Target,
 ) -> None:
     """Validate files, then add them to the store in one transaction (all or nothing).
 
     Reloading a file replaces what it loaded before, so loading the same files twice changes nothing.
+    A graph loaded from another file (an article's facts, the reference entities) is replaced only
+    with --replace.
     With --endpoint, the files are validated here, written to staging graphs on the server, and
     moved in place only when all of them are there: a failure leaves the server's graphs as they were.
 
@@ -193,7 +206,7 @@ def load(
     """
     kg = _open(target)
     try:
-        report = kg.load(files)
+        report = kg.load(files, replace=replace)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
@@ -239,6 +252,8 @@ def remove(
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Fact files (.yaml), RDF files, or directories of them.")],
     fmt: ProblemFormat = "text",
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Check as 'load --replace' would: graphs loaded from other files may be replaced.")] = False,
     *,
     target: Target,
 ) -> None:
@@ -255,7 +270,7 @@ def validate(
             raise  # a server the user named must answer
         kg = None  # no store yet: validate against the given files alone
     try:
-        prepared = kg.validate(files) if kg else api.validate(files)
+        prepared = kg.validate(files, replace=replace) if kg else api.validate(files, replace=replace)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
@@ -444,6 +459,96 @@ def conflicts(
             out.print(f"  {row['value' + side]}, says “{row['article' + side]}”:", highlight=False, markup=False)
             out.print(f"    {row['quote' + side]}", highlight=False, markup=False)
     out.print(f"{len(rows)} conflict(s)", highlight=False)
+
+
+plot_app = typer.Typer(help="Draw the graph: the relations network on a date, or an entity's timeline.",
+                       no_args_is_help=True)
+app.add_typer(plot_app, name="plot")
+
+
+def _picture_format(output: Path, allowed: tuple[str, ...]) -> str:
+    fmt = output.suffix.lstrip(".").lower()
+    if fmt not in allowed:
+        _fail(f"-o {output}: a picture is {' or '.join('.' + f for f in allowed)} (the format follows the suffix)", 2)
+    return fmt
+
+
+def _write(output: Path, data: bytes) -> None:
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}")
+    out.print(f"wrote {output} ({len(data)} bytes)", highlight=False, markup=False)
+
+
+@plot_app.command("network")
+@graph_options
+def plot_network(
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.svg, FILE.png or FILE.html (interactive).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The date to draw (YYYY-MM-DD; default today).")] = None,
+    focus: Annotated[str | None, typer.Option("--focus", help="Only the relations of this entity.")] = None,
+    *,
+    target: Target,
+) -> None:
+    """Draw who is aligned with whom on a date: states, alliances, regimes and forces, linked by
+    presences, memberships and partnerships; active, possibly active and disputed relations look
+    different, ended ones are left out.
+
+    Example: sahelkg plot network --as-of 2024-03-26 -o network.html
+    """
+    fmt = _picture_format(output, ("svg", "png", "html"))
+    kg = _open(target, read_only=True)
+    try:
+        data = kg.plot_network(fmt, as_of=as_of, focus=focus)
+    except QueryError as error:
+        _fail(worded(error), 2)
+    _write(output, data)
+
+
+@plot_app.command("timeline")
+@graph_options
+def plot_timeline(
+    entity: Annotated[str, typer.Argument(help="The entity, by name, alias or IRI (e.g. Niger).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.svg or FILE.png.")],
+    *,
+    target: Target,
+) -> None:
+    """Draw an entity's relations as bars over time and its events as markers; a vague date is a
+    faded span, never a false day; a planned end is dashed; a disputed fact is outlined in red.
+
+    Example: sahelkg plot timeline Niger -o niger.svg
+    """
+    fmt = _picture_format(output, ("svg", "png"))
+    kg = _open(target, read_only=True)
+    try:
+        data = kg.plot_timeline(entity, fmt)
+    except QueryError as error:
+        _fail(worded(error), 2)
+    _write(output, data)
+
+
+@app.command()
+@graph_options
+def report(
+    state: Annotated[str, typer.Argument(help="The state, by name, alias or IRI (e.g. Niger).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the dossier into.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The date of the dossier (YYYY-MM-DD; default today).")] = None,
+    *,
+    target: Target,
+) -> None:
+    """Write a static HTML dossier on a state: who rules, foreign presences, memberships, partners,
+    contacts, its timeline, conflicts between sources and the source sentence of every fact.
+
+    Example: sahelkg report Niger -o dossier/niger
+    """
+    kg = _open(target, read_only=True)
+    try:
+        files = kg.report(state, output, as_of=as_of)
+    except QueryError as error:
+        _fail(worded(error), 2)
+    except OSError as error:
+        _fail(f"cannot write the dossier into {output}: {error.strerror or error}")
+    out.print(f"wrote {len(files)} files into {output}; open {files[0]}", highlight=False, markup=False)
 
 
 @app.command()

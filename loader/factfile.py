@@ -35,6 +35,7 @@ from .rdfmap import article_quads, entity_quads, report_quads
 from .rdfterms import indefinite as _a
 from .rdfterms import local as _local
 from .reading import MAX_FACT_FILE_BYTES, FactFileSource, read_fact_file
+from .roles import Regimes
 from .timespec import TimeValue
 from .yamlsource import LineDict
 
@@ -56,6 +57,8 @@ class CompiledFile:
     entities: int = 0
     article: Article | None = None
     reports: dict[str, str] = field(default_factory=dict)  # report IRI -> its fact id in the file
+    compiled: list[CompiledReport] = field(default_factory=list)  # its reports, as compiled
+    deferred: bool = False  # a role waits for the batch's regimes (``regime_of``)
     merges: list[str] = field(default_factory=list)  # what its reports merged with, in words
 
 
@@ -118,6 +121,15 @@ def declare_entities(source: FactFileSource, index: EntityIndex, ontology: Ontol
     return declared
 
 
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of the article and who the article says it from (the source's words, an actor's IRI)."""
+
+    text: str
+    words: str | None = None
+    actor: str | None = None
+
+
 @dataclass
 class CompiledReport:
     """One fact-file entry, compiled: what its article reports about one fact."""
@@ -129,8 +141,8 @@ class CompiledReport:
     refs: dict[str, list[str]] = field(default_factory=dict)  # prop -> local ids of other facts in the file
     times: dict[str, TimeValue] = field(default_factory=dict)
     time_terms: list[tuple[str, ox.NamedNode | ox.Literal]] = field(default_factory=list)
-    quotes: list[str] = field(default_factory=list)
-    attribution: tuple[str | None, str | None] = (None, None)
+    quotes: list[Quote] = field(default_factory=list)
+    attribution: tuple[str | None, str | None] = (None, None)  # the fact's according_to
     iri: str | None = None
     same_as: list[str] = field(default_factory=list)  # report IRIs this one is of the same fact as
     distinct_from: list[str] = field(default_factory=list)
@@ -138,8 +150,12 @@ class CompiledReport:
 
 class ReportCompiler:
     def __init__(self, source: FactFileSource, index: EntityIndex, ontology: Ontology, article: Article,
-                 fact_types: dict[str, schema.FactType]):
+                 fact_types: dict[str, schema.FactType], graph: ox.NamedNode, regimes: Regimes | None = None):
         self.source = source
+        self.graph = graph
+        self.regimes = regimes
+        self.deferred = False
+        self.generated: dict[str, list[ox.Quad]] = {}
         self.fact_types = fact_types
         self.index = index
         self.ontology = ontology
@@ -181,8 +197,8 @@ class ReportCompiler:
             self.problem("required-field", f"a {kind.name} needs {' or '.join(repr(k) for k in kind.one_of)}",
                          name, None, entry)
         self.times(fact)
-        self.quotes(fact)
         self.attribution(fact)
+        self.quotes(fact)
         self.overrides(fact)
         fact.iri = report_iri(self.article.slug, ident)
         return fact
@@ -246,49 +262,138 @@ class ReportCompiler:
             if wrong:
                 self.problem("end-before-start", wrong, fact.ident, spec.key, fact.entry)
 
+    def relative_times(self, facts: dict[str, CompiledReport]) -> None:
+        """Times taken from another fact of the file ('before the-revocation'), once all are read: the
+        other fact's time is its date, or a situation's start."""
+        def own_key(fact: CompiledReport) -> str:
+            return "start" if fact.kind.situation else "date"
+
+        def step(node: tuple[str, str]) -> tuple[str, str] | None:
+            value = facts[node[0]].times.get(node[1])
+            target = facts.get(value.relative_to) if value and value.relative_to else None
+            return (target.ident, own_key(target)) if target else None
+
+        # times taken from each other in a loop have no time to start from: each loop is said once
+        order, looped = list(facts), []
+        for fact in facts.values():
+            for key in [k for k, v in fact.times.items() if v.relative_to]:
+                chain, after = [(fact.ident, key)], step((fact.ident, key))
+                while after is not None and after not in chain:
+                    chain.append(after)
+                    after = step(after)
+                if after is None:
+                    continue
+                looped.append((fact.ident, key))  # on a loop, or leading into one
+                loop = chain[chain.index(after):]
+                if chain[0] == min(loop, key=lambda node: order.index(node[0])):
+                    self.problem("time-ref", f"{key} '{fact.times[key].text}' is taken from its own time "
+                                 f"({' -> '.join(ident for ident, _ in [*loop, loop[0]])})", fact.ident, key,
+                                 fact.entry)
+        for ident, key in looped:
+            del facts[ident].times[key]
+
+        def resolve(fact: CompiledReport, key: str) -> None:
+            value = fact.times.get(key)
+            if value is None or not value.relative_to:
+                return
+            spec = next(f for f in fact.kind.times if f.key == key)
+            del fact.times[key]  # until resolved
+            target = facts.get(value.relative_to)
+            if target is None:
+                self.problem("time-ref", f"{key} '{value.text}': no fact with id '{value.relative_to}' in this file",
+                             fact.ident, key, fact.entry)
+                return
+            resolve(target, own_key(target))
+            other = target.times.get(own_key(target))
+            if other is None:
+                self.problem("time-ref", f"{key} '{value.text}': '{target.ident}' has no {own_key(target)} to take "
+                             "it from", fact.ident, key, fact.entry)
+                return
+            try:
+                parsed = spec.unit.resolve(spec, value, other, target.ident, self.published)
+            except FieldProblem as problem:
+                self.problem(problem.rule, problem.message, fact.ident, key, fact.entry)
+                return
+            fact.times[key] = parsed.value
+            fact.time_terms += parsed.terms
+
+        for fact in facts.values():
+            relative = {key for key, value in fact.times.items() if value.relative_to}
+            for key in sorted(relative):
+                resolve(fact, key)
+            for spec in fact.kind.times:  # the order between times, where one was taken from another fact
+                value = fact.times.get(spec.key)
+                if value and relative & {spec.key, spec.after}:
+                    wrong = TimeKind.out_of_order(spec, value, fact.times)
+                    if wrong:
+                        self.problem("end-before-start", wrong, fact.ident, spec.key, fact.entry)
+
     def quotes(self, fact: CompiledReport) -> None:
+        """Each quote, with its own attribution when the article gives each its source ('state
+        television reported', 'the force said'); a quote without one takes the fact's ``according_to``."""
         entry, name = fact.entry, fact.ident
         raw = entry.get("quote")
         quotes = raw if isinstance(raw, list) else [raw] if raw is not None else []
         if not quotes:
             self.problem("quote", "every fact needs the 'quote' it was taken from", name, None, entry)
             return
-        for quote in quotes:
+        seen: set[str] = set()
+        for item in quotes:
+            quote, attribution = item, fact.attribution
+            if isinstance(item, dict):
+                if "text" not in item or set(item) - set(schema.QUOTE_KEYS):
+                    self.problem("quote", "a quote is the sentence, or a mapping with 'text' (the sentence) and "
+                                 "'according_to' (who the article says it from)", name, "quote", entry)
+                    continue
+                quote = item["text"]
+                if item.get("according_to") is not None:
+                    attribution = self.source_of(item["according_to"], name, entry, "quote")
+                    if attribution is None:
+                        continue
             if not isinstance(quote, str) or not quote.strip():
                 self.problem("quote", "a quote must be non-empty text", name, "quote", entry)
             elif quote not in self.article.body:
                 self.problem("quote-in-article", f"the quote is not in article {self.article.slug}: "
                              f"'{quote[:60]}{'...' if len(quote) > 60 else ''}' (quotes are verbatim, "
                              "including curly quotes and apostrophes)", name, "quote", entry)
+            elif quote in seen:
+                self.problem("quote", f"the same quote is given twice: '{quote[:60]}{'...' if len(quote) > 60 else ''}'",
+                             name, "quote", entry)
             else:
-                fact.quotes.append(quote)
+                seen.add(quote)
+                fact.quotes.append(Quote(quote, *attribution))
 
     def attribution(self, fact: CompiledReport) -> None:
-        entry, name = fact.entry, fact.ident
-        raw = entry.get("according_to")
-        if raw is None:
-            return
+        """The fact's ``according_to``: the source of every quote that does not name its own."""
+        raw = fact.entry.get("according_to")
+        if raw is not None:
+            fact.attribution = self.source_of(raw, fact.ident, fact.entry, "according_to") or (None, None)
+
+    def source_of(self, raw, name: str, entry: LineDict, key: str) -> tuple[str | None, str | None] | None:
+        """An attribution as (the source's words, the actor's IRI), or None after saying what is wrong."""
         if isinstance(raw, str):
             raw = {"source": raw}
         if not isinstance(raw, dict) or not raw or set(raw) - set(schema.ATTRIBUTION_KEYS):
             self.problem("according-to", "'according_to' is the source's words, or a mapping with "
-                         "'source' (words) and/or 'actor' (an entity)", name, "according_to", entry)
-            return
+                         "'source' (words) and/or 'actor' (an entity)", name, key, entry)
+            return None
         actor_iri = None
         if raw.get("actor") is not None:
             actor_iri, error = self.index.resolve(str(raw["actor"]))
             if error:
-                self.problem("unknown-entity", error, name, "according_to", entry)
-                return
+                self.problem("unknown-entity", error, name, key, entry)
+                return None
         words = raw.get("source")
-        fact.attribution = (str(words).strip() if words else None, actor_iri)
+        return (str(words).strip() if words else None, actor_iri)
 
 
 def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
                  declared: list[tuple[str, LineDict]],
-                 fact_types: dict[str, schema.FactType] | None = None) -> CompiledFile:
+                 fact_types: dict[str, schema.FactType] | None = None, regimes: Regimes | None = None) -> CompiledFile:
     """The file's quads, or its problems in ``source.problems``; ``fact_types``: the project's
-    (loader/schema.py) unless given."""
+    (loader/schema.py) unless given. ``regimes``: who rules where, for roles such as
+    ``regime_of: Mali``; without it such a role waits (``deferred``) and the file is compiled again
+    once the batch's rules are known."""
     doc = source.doc
     for key in doc:
         if key not in ("article", "entities", "facts"):
@@ -320,7 +425,7 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
         source.problem("structure", "'facts' must be a list", line=doc.key_lines.get("facts"))
         return out
     compiler = ReportCompiler(source, index, ontology, article,
-                              schema.FACT_TYPES if fact_types is None else fact_types)
+                              schema.FACT_TYPES if fact_types is None else fact_types, graph, regimes)
     facts: dict[str, CompiledReport] = {}
     for position, entry in enumerate(facts_raw, 1):
         fact = compiler.fact(position, entry)
@@ -340,10 +445,15 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
                     FactReferenceKind.check(spec, ref, target.kind if target else None, ontology)
                 except FieldProblem as problem:
                     compiler.problem(problem.rule, problem.message, fact.ident, spec.key, fact.entry)
+    compiler.relative_times(facts)
+    out.compiled = list(facts.values())
+    out.deferred = compiler.deferred
     if source.problems:
         return out
     out.quads.extend(article_quads(article, graph))
     out.quads.append(ox.Quad(ox.NamedNode(article.iri), ox.NamedNode(SKG + "factFile"), ox.Literal(source.path.name), graph))
+    for quads in compiler.generated.values():  # entities the file's roles give rise to
+        out.quads.extend(quads)
     for fact in facts.values():
         out.quads.extend(report_quads(fact, facts, article, graph))
         out.reports[fact.iri] = fact.ident

@@ -24,11 +24,13 @@ import pyoxigraph as ox
 from .namespaces import SKG, XSD
 from .quantities import parse_troops
 from .rdfterms import indefinite, local
-from .timespec import TimeError, TimeValue, parse_time
+from .roles import FORMS, armed_forces
+from .timespec import TimeError, TimeValue, parse_time, relative_time
 
 if TYPE_CHECKING:
     from .entities import EntityIndex
     from .ontology import Ontology
+    from .roles import Regimes
     from .schema import FactType, Field
 
 
@@ -48,6 +50,10 @@ class Context(Protocol):
     index: EntityIndex
     ontology: Ontology
     published: dt.date  # the article's publication date
+    graph: ox.NamedNode  # the article's graph
+    regimes: Regimes | None  # who rules where (loader/roles.py); None until the batch's rules are read
+    deferred: bool  # set when a value waits for ``regimes``
+    generated: dict[str, list[ox.Quad]]  # entities a role gives rise to (a state's armed forces), by IRI
 
 
 @dataclass
@@ -204,11 +210,16 @@ class EntityKind(FieldKind):
     name = "entity"
 
     def parse(self, spec, item, owner, context):
-        if not isinstance(item, str):
+        if isinstance(item, dict):
+            iri = self.by_role(spec, item, owner, context)
+            if iri is None:  # the regime of a state, once the batch's rules are known
+                return Parsed()
+        elif not isinstance(item, str):
             raise FieldProblem("entity-name", f"{item!r} is not a name")
-        iri, error = context.index.resolve(item)
-        if error:
-            raise FieldProblem("unknown-entity", error)
+        else:
+            iri, error = context.index.resolve(item)
+            if error:
+                raise FieldProblem("unknown-entity", error)
         types = context.index.entities[iri].types
         if not context.ontology.is_a(types, spec.range):
             kinds = " or ".join(sorted(local(t) for t in types)) or "untyped entity"
@@ -218,6 +229,33 @@ class EntityKind(FieldKind):
 
     def expected(self, spec, ontology):
         return f" ({'each ' if spec.many else ''}{class_phrase(spec.range, ontology)})"
+
+    @staticmethod
+    def by_role(spec, item: dict, owner, context) -> str | None:
+        """An actor named by its role (loader/roles.py): ``{regime_of: Mali}``, ``{armed_forces_of: Niger}``.
+        None while the regimes are not gathered yet (``context.regimes``)."""
+        if len(item) != 1 or next(iter(item)) not in FORMS:
+            raise FieldProblem("entity-name", f"{dict(item)!r} is not a name nor a role "
+                               f"({' or '.join(f'{{{f}: <state>}}' for f in FORMS)})")
+        (form, name), = item.items()
+        if owner.name == "Rule":
+            raise FieldProblem("entity-name", f"a Rule says who rules: name the {spec.key}, not '{form}'")
+        state, error = context.index.resolve(name) if isinstance(name, str) else (None, f"{name!r} is not a name")
+        if error:
+            raise FieldProblem("unknown-entity", error)
+        if not context.ontology.is_a(context.index.entities[state].types, SKG + "State"):
+            raise FieldProblem("wrong-kind", f"'{form}' takes a State, not '{name}'")
+        if form == "armed_forces_of":
+            iri, quads = armed_forces(state, context.index, context.graph)
+            context.generated[iri] = quads
+            return iri
+        if context.regimes is None:
+            context.deferred = True
+            return None
+        iri, error = context.regimes.regime_of(state, context.published, context.index)
+        if error:
+            raise FieldProblem("unresolved-role", error)
+        return iri
 
     def constraints(self, spec, ontology):
         return {"cls": spec.range}
@@ -324,6 +362,7 @@ class TroopsKind(FieldKind):
 
     name = "troops"
     TEXT, MIN, MAX, APPROXIMATE = SKG + "troopsText", SKG + "troopsMin", SKG + "troopsMax", SKG + "approximate"
+    ATTRIBUTION = SKG + "troopsAttribution"
 
     def parse(self, spec, item, owner, context):
         try:
@@ -337,6 +376,8 @@ class TroopsKind(FieldKind):
             terms.append((self.APPROXIMATE, ox.Literal("true", datatype=_n(XSD + "boolean"))))
         if strength.number is not None:
             terms.append((spec.prop, _integer(strength.number)))
+        if strength.attribution:
+            terms.append((self.ATTRIBUTION, ox.Literal(strength.attribution)))
         return Parsed(terms, value=strength)
 
     def expected(self, spec, ontology):
@@ -372,7 +413,10 @@ class TroopsKind(FieldKind):
                        PropertyShape("Troops-max", self.MAX, "highest troop strength",
                                      "at most one highest number, a positive whole number", key, **whole),
                        PropertyShape("Troops-range", self.MIN, "lowest troop strength",
-                                     "a lowest number not above the highest", key, less_than_or_equals=self.MAX)),
+                                     "a lowest number not above the highest", key, less_than_or_equals=self.MAX),
+                       PropertyShape("Troops-attribution", self.ATTRIBUTION, "source of the troop strength",
+                                     "at most one source of the troop strength, in the article's words "
+                                     "('officials')", key, max_count=1, datatype=XSD + "string", min_length=1)),
                       target_subjects_of=self.TEXT),
         ]
 
@@ -390,11 +434,25 @@ class TimeKind(FieldKind):
     DATATYPES = (XSD + "date", XSD + "gYearMonth", XSD + "gYear")
 
     def parse(self, spec, item, owner, context):
-        published = context.published
         try:
-            value = parse_time(item, published=published, is_end=self.is_end)
+            value = parse_time(item, published=context.published, is_end=self.is_end)
         except TimeError as err:
             raise FieldProblem("real-date", str(err)) from None
+        if value.relative_to:  # taken from another fact's time, once the whole file is read (``resolve``)
+            return Parsed(value=value)
+        return self.settled(spec, value, context.published)
+
+    def resolve(self, spec: Field, value: TimeValue, other: TimeValue, other_id: str,
+                published: dt.date) -> Parsed:
+        """A time taken from another fact's time ('before the-revocation'), now that it is known."""
+        try:
+            value = relative_time(value, other, other_id)
+        except TimeError as err:
+            raise FieldProblem("time-ref", str(err)) from None
+        return self.settled(spec, value, published)
+
+    def settled(self, spec: Field, value: TimeValue, published: dt.date) -> Parsed:
+        """A time checked against the publication day, as RDF terms."""
         if not self.is_end and not value.planned:
             # a reported event or beginning happened by the time the article was published
             if value.earliest and value.earliest > published:
@@ -421,6 +479,8 @@ class TimeKind(FieldKind):
     def out_of_order(spec: Field, value: TimeValue, times: dict[str, TimeValue]) -> str | None:
         """The problem when this time is before the time it must not precede (``spec.after``)."""
         before = times.get(spec.after) if spec.after else None
+        if value.relative_to or (before and before.relative_to):
+            return None  # not known yet
         if before and before.earliest and value.latest and value.latest < before.earliest:
             return f"{spec.key} '{value.text}' is before {spec.after} '{before.text}'"
         return None

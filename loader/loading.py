@@ -9,12 +9,27 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import schema
+from .export import canonical
 from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_entities, read_fact_file
-from .inference import INFERRED_SUFFIX, infer, inferred_graph
+from .inference import INFERRED_SUFFIX, infer, inferred_graph, is_inferred
 from .merge import Fact, Report, derive, facts_graph, reports_from_quads
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, PROV, SKA, SKG
+from .namespaces import (
+    FACTS_GRAPH,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PROJECT_ROOT,
+    PROV,
+    RDF,
+    RDFS,
+    SK,
+    SKA,
+    SKG,
+    SKOS,
+    SOURCES_GRAPH,
+)
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
+from .roles import Regimes
 from .store import KnowledgeGraph
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -33,15 +48,19 @@ class Prepared:
 
     files: list[CompiledFile] = field(default_factory=list)
     facts: dict[str, list[Fact]] = field(default_factory=dict)  # identity key -> its facts (none: all gone)
+    sources: dict[str, str] | None = None  # graph -> the file it was loaded from, for every file graph after the batch
 
     def graphs(self, ontology: Ontology) -> dict[str, list[ox.Quad]]:
-        """Every graph the batch writes: its files' graphs, the facts graphs it touches, their inferences."""
+        """Every graph the batch writes: its files' graphs, the facts graphs it touches, their inferences,
+        the ontology, and the record of where each graph was loaded from."""
         graphs = {item.graph: item.quads for item in self.files}
         for key, facts in self.facts.items():
             graphs[facts_graph(key)] = [q for fact in facts for q in fact.quads]
         for graph in list(graphs):
             graphs[inferred_graph(graph)] = infer(graphs[graph], ontology, graph)
         graphs[ONTOLOGY_GRAPH] = ontology.quads
+        if self.sources is not None:
+            graphs[SOURCES_GRAPH] = source_quads(self.sources)
         return graphs
 
 
@@ -88,31 +107,177 @@ def known_entities(kg: KnowledgeGraph | None) -> EntityIndex:
     return index
 
 
-def _parse_rdf(path: Path, display: str) -> CompiledFile:
+# --- where a graph comes from ------------------------------------------------------------------------
+
+LOADED_FROM = SKG + "loadedFrom"
+
+
+def source_name(path: Path) -> str:
+    """The file a graph is loaded from, named the same on every machine: relative to the project
+    when it is in the project, else its absolute path."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def stored_sources(kg) -> dict[str, str]:
+    """Graph -> the file it was loaded from, as the store records it."""
+    if kg is None:
+        return {}
+    rows = kg.query(f"SELECT ?g ?file WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
+    return {row["g"].value: row["file"].value for row in rows}
+
+
+def source_quads(sources: dict[str, str]) -> list[ox.Quad]:
+    graph = ox.NamedNode(SOURCES_GRAPH)
+    return [ox.Quad(ox.NamedNode(g), ox.NamedNode(LOADED_FROM), ox.Literal(file), graph)
+            for g, file in sorted(sources.items())]
+
+
+def written_by_loader(graph: str) -> str | None:
+    """What a graph the loader writes itself holds (None: a file's graph)."""
+    if graph == ONTOLOGY_GRAPH:
+        return "the project's ontology, written from ontology/*.ttl on every load"
+    if graph == SOURCES_GRAPH:
+        return "the store's record of the file each graph was loaded from"
+    if graph.startswith(FACTS_GRAPH):
+        return "facts derived at load from the reports of the articles"
+    if is_inferred(graph):
+        return f"the inferences the loader draws from <{graph.removesuffix(INFERRED_SUFFIX)}>"
+    return None
+
+
+def _is_projects_graph(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> bool:
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith((GRAPH, SKA))
+
+
+@dataclass
+class ParsedRdf:
+    """An RDF file: one CompiledFile per graph it writes, and its copies of graphs the loader writes itself
+    (a project export holds them: they load only if they are what the loader writes)."""
+
+    files: list[CompiledFile]
+    copies: dict[str, list[ox.Quad]] = field(default_factory=dict)
+
+
+def _parse_rdf(path: Path, display: str) -> ParsedRdf:
     fmt = RDF_FORMATS[path.suffix]
-    graph = GRAPH + path.stem
     try:
         with path.open("rb") as source:
             quads = list(ox.parse(source, format=fmt))
-        if not fmt.supports_datasets:
-            quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads]
     except SyntaxError as err:
         line = getattr(err, "lineno", None)
         raise InvalidInput([Problem(display, "rdf-syntax", f"invalid {fmt.name}: {err.msg or err}", line)]) from None
     except UnicodeDecodeError as err:
         raise InvalidInput([Problem(display, "utf-8", f"not UTF-8 text (byte {err.start})")]) from None
-    problems = [
-        Problem(display, "default-graph", "a dataset file must put every triple in a named graph", None)
-        for q in quads[:1] if fmt.supports_datasets and isinstance(q.graph_name, ox.DefaultGraph)
-    ]
+    if not fmt.supports_datasets:  # a triple file's graph is named after the file
+        graph = GRAPH + path.stem
+        if written_by_loader(graph):
+            raise InvalidInput([Problem(display, "reserved-graph", f"a triple file's graph is named after the file, "
+                                        f"and graph <{graph}> holds {written_by_loader(graph)}; rename the file")])
+        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads]
+        return ParsedRdf([CompiledFile(path, graph, quads)])
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    in_default, foreign = 0, set()
+    for q in quads:
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            in_default += 1
+        elif not _is_projects_graph(q.graph_name):
+            foreign.add(str(q.graph_name))
+        else:
+            by_graph[q.graph_name.value].append(q)
+    problems = []
+    if in_default:
+        problems.append(Problem(display, "default-graph", f"{in_default} triple(s) are in the default graph, which the store "
+                                "answers as the union of its named graphs; put every triple in a named graph of the project"))
+    if foreign:
+        names = ", ".join(sorted(foreign)[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        problems.append(Problem(display, "foreign-graph", f"graph(s) {names} are not the project's: a dataset file "
+                                f"names only graphs under <{GRAPH}> or <{SKA}> (for other data, load it as Turtle or "
+                                "N-Triples: it goes to a graph named after the file)"))
+    if SOURCES_GRAPH in by_graph:
+        problems.append(Problem(display, "reserved-graph", f"graph <{SOURCES_GRAPH}> holds "
+                                f"{written_by_loader(SOURCES_GRAPH)}; only the loader writes it"))
     if problems:
         raise InvalidInput(problems)
-    return CompiledFile(path, graph, quads)
+    parsed = ParsedRdf([])
+    for graph, graph_quads in sorted(by_graph.items()):
+        if written_by_loader(graph):
+            parsed.copies[graph] = graph_quads
+        else:
+            parsed.files.append(CompiledFile(path, graph, graph_quads))
+    return parsed
 
 
-def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None) -> Prepared:
+# the problems a load on purpose (replace=True) does not raise
+REPLACEABLE = ("one-file-per-article", "one-file-per-graph", "unrecorded-graph")
+
+
+def _sources_kept(compiled: list[CompiledFile], stored: dict[str, str], present: set[str],
+                  replace: bool) -> list[Problem]:
+    """A graph is replaced only by the file it was loaded from (or on purpose): another file that
+    happens to give the same graph name would silently replace curated data."""
+    problems = []
+    for item in compiled:
+        new = source_name(item.path)
+        old = stored.get(item.graph)
+        if replace or old == new:
+            continue
+        if old is None and item.graph in present:  # e.g. a server bulk-loaded from an export
+            problems.append(Problem(str(item.path), "unrecorded-graph",
+                                    f"graph <{item.graph}> is in the store, but no file is recorded as its source "
+                                    "(it was written otherwise: a bulk load, a SPARQL update, an older sahelkg); "
+                                    f"loading '{new}' would replace it. Replace it only on purpose."))
+            continue
+        if old is None:  # a new graph: its first file is its file
+            continue
+        if item.graph.startswith(SKA):
+            problems.append(Problem(str(item.path), "one-file-per-article",
+                                    f"the facts of article {item.graph.removeprefix(SKA)} were loaded from '{old}'; "
+                                    f"loading '{new}' would replace them. Put all of an article's facts in one fact "
+                                    "file, or replace them on purpose."))
+        else:
+            named_after_file = item.path.suffix in YAML_SUFFIXES + (".ttl", ".nt")
+            problems.append(Problem(str(item.path), "one-file-per-graph",
+                                    f"graph <{item.graph}> was loaded from '{old}'; loading '{new}' would replace it. "
+                                    + ("Rename the file (its graph is named after it), or replace" if named_after_file
+                                       else "Replace") + " the graph on purpose."))
+    return problems
+
+
+def _copies_kept(copies: dict[str, tuple[str, list[ox.Quad]]], writes: dict[str, list[ox.Quad]]) -> list[Problem]:
+    """A file's copy of a graph the loader writes loads only if it is what the loader writes: else
+    its triples would be silently replaced."""
+    problems = []
+    for graph, (display, quads) in sorted(copies.items()):
+        if canonical(quads) != canonical(writes.get(graph, [])):
+            problems.append(Problem(display, "derived-graph", f"graph <{graph}> holds {written_by_loader(graph)}; "
+                                    "the file's copy differs from what the loader writes, so its triples would be lost. "
+                                    "Leave that graph out of the file."))
+    return problems
+
+
+def _add_rdf_entities(compiled: list[CompiledFile], index: EntityIndex) -> None:
+    """The entities RDF files of the batch declare (a project export holds its reference graph),
+    as the store's would be known: by type, label and aliases."""
+    names = {RDFS + "label", SKOS + "altLabel"}
+    for item in compiled:
+        for q in item.quads:
+            if not q.subject.value.startswith(SK) or not isinstance(q.subject, ox.NamedNode):
+                continue
+            if q.predicate.value == RDF + "type" and isinstance(q.object, ox.NamedNode):
+                index.add(q.subject.value, {q.object.value}, set())
+            elif q.predicate.value in names and isinstance(q.object, ox.Literal):
+                label = q.object.value if q.predicate.value == RDFS + "label" else None
+                index.add(q.subject.value, set(), {q.object.value}, label)
+
+
+def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None, *,
+            replace: bool = False) -> Prepared:
     """Validate every file and the facts they merge into; return what to write, or raise InvalidInput
-    with every problem."""
+    with every problem. A graph loaded from another file is replaced only with ``replace``."""
     ontology = ontology or load_ontology()
     files = expand(paths)
     if not files:
@@ -120,6 +285,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
     index = known_entities(kg)
     problems: list[Problem] = []
     sources, compiled = [], []
+    copies: dict[str, tuple[str, list[ox.Quad]]] = {}  # graph -> (file, its quads), of graphs the loader writes
     for path in files:
         display = str(path)
         if not path.is_file():
@@ -129,17 +295,32 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             if path.suffix in YAML_SUFFIXES:
                 sources.append(read_fact_file(path, display))
             elif path.suffix in RDF_FORMATS:
-                compiled.append(_parse_rdf(path, display))
+                parsed = _parse_rdf(path, display)
+                compiled += parsed.files
+                copies.update({graph: (display, quads) for graph, quads in parsed.copies.items()})
             else:
                 problems.append(Problem(display, "file-type", "not a fact file (.yaml) or an RDF file "
                                         f"({', '.join(RDF_FORMATS)})"))
         except InvalidInput as err:
             problems += err.problems
     # Entities first, from every file, so a fact may name an entity declared in another file of the batch.
+    _add_rdf_entities(compiled, index)
     declared = [declare_entities(source, index, ontology) for source in sources]
-    for source, decls in zip(sources, declared, strict=True):
-        compiled.append(compile_file(source, index, ontology, decls))
+    declared_problems = [len(source.problems) for source in sources]
+    files_compiled = [compile_file(source, index, ontology, decls) for source, decls in zip(sources, declared, strict=True)]
+    if any(item.deferred for item in files_compiled):
+        # a role such as "regime_of: Mali" needs every Rule of the batch and the store: compile those files again
+        regimes = Regimes.gather(kg, [r for item in files_compiled for r in item.compiled if r.kind.name == "Rule"])
+        for i, (source, decls) in enumerate(zip(sources, declared, strict=True)):
+            if files_compiled[i].deferred:
+                del source.problems[declared_problems[i]:]  # the declarations' problems stay
+                files_compiled[i] = compile_file(source, index, ontology, decls, regimes=regimes)
+    for source, item in zip(sources, files_compiled, strict=True):
+        compiled.append(item)
         problems += source.problems
+    problems += [Problem(str(item.path), "reserved-graph", f"a file's graph is named after the file, and graph <{item.graph}> "
+                         f"holds {written_by_loader(item.graph)}; rename the file")
+                 for item in compiled if written_by_loader(item.graph)]
     by_graph: dict[str, list[CompiledFile]] = defaultdict(list)
     for item in compiled:
         by_graph[item.graph].append(item)
@@ -148,17 +329,23 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             names = ", ".join(str(i.path) for i in items)
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))
-    problems += _fact_files_kept(compiled, kg)
     if not problems:  # the SHACL shapes (ontology/shapes.ttl), on each file's own triples
         from .shapes import validate_compiled  # pySHACL takes ~0.1 s to import: only when validating
         entity_types = {iri: entity.types for iri, entity in index.entities.items()}
         for item in compiled:
             problems += validate_compiled(item, entity_types, ontology.quads)
+    # whether the files may replace the store's graphs, once each file is right in itself
+    stored = stored_sources(kg)
+    if not problems:
+        problems += _sources_kept(compiled, stored, set(kg.named_graphs()) if kg is not None else set(), replace)
     if problems:
         raise InvalidInput(problems)
-    prepared = Prepared(compiled, merge_facts(compiled, kg, _labeller(index)))
+    stored.update({item.graph: source_name(item.path) for item in compiled})
+    prepared = Prepared(compiled, merge_facts(compiled, kg, _labeller(index)), stored)
     # the merged facts must keep the rules each report keeps alone (one start, one end, ...)
     problems = _validate_merged(prepared, index, ontology)
+    if copies:
+        problems += _copies_kept(copies, prepared.graphs(ontology))
     if problems:
         raise InvalidInput(problems)
     describe_merges(prepared)
@@ -268,22 +455,6 @@ def describe_merges(prepared: Prepared) -> None:
             item.merges.append(f"{ident}: same fact as {' and '.join(parts)}{note}")
 
 
-def _fact_files_kept(compiled: list[CompiledFile], kg: KnowledgeGraph | None) -> list[Problem]:
-    """An article has one fact file: another file for it would silently replace its facts."""
-    problems = []
-    for item in compiled:
-        if kg is None or item.article is None:
-            continue
-        rows = kg.query(f"SELECT ?file WHERE {{ GRAPH <{item.graph}> {{ <{item.article.iri}> skg:factFile ?file }} }}")
-        for row in rows:
-            if row["file"].value != item.path.name:
-                problems.append(Problem(str(item.path), "one-file-per-article",
-                                        f"the facts of article {item.article.slug} were loaded from "
-                                        f"'{row['file'].value}'; loading '{item.path.name}' would replace them. "
-                                        "Put all of an article's facts in one fact file."))
-    return problems
-
-
 def article_graph(name: str) -> str:
     """The graph of an article named by its IRI, its fact or article file name, or its slug."""
     return name if name.startswith(("http://", "https://")) else SKA + Path(name).stem
@@ -302,7 +473,8 @@ def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
     if problems:
         raise InvalidInput(problems)
     ontology = load_ontology()
-    prepared = Prepared([], merge_facts([], kg, _labeller(known_entities(kg)), removed=set(graphs)))
+    sources = {g: file for g, file in stored_sources(kg).items() if g not in graphs}
+    prepared = Prepared([], merge_facts([], kg, _labeller(known_entities(kg)), removed=set(graphs)), sources)
     writes = prepared.graphs(ontology)
     for graph in graphs:
         writes[graph] = []
@@ -313,11 +485,12 @@ def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
     return report
 
 
-def load(paths: list[Path], kg: KnowledgeGraph) -> LoadReport:
+def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False) -> LoadReport:
     """Validate, then replace each file's graph, the facts graphs it touches, their inferences and
-    the ontology graph, in one transaction."""
+    the ontology graph, in one transaction. A graph loaded from another file is refused unless
+    ``replace`` (on purpose: the other file's content goes)."""
     ontology = load_ontology()
-    prepared = prepare(paths, kg, ontology)
+    prepared = prepare(paths, kg, ontology, replace=replace)
     report = LoadReport(prepared.files, triples_before=len(kg), merged=prepared.facts)
     kg.replace_graphs(prepared.graphs(ontology))
     report.triples_after = len(kg)

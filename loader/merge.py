@@ -93,8 +93,10 @@ class Report:
             return None
         low = self.values.get(SKG + "troopsMin")
         high = self.values.get(SKG + "troopsMax")
+        source = self.values.get(SKG + "troopsAttribution")
         return Strength(next(iter(text)).value, int(next(iter(low)).value) if low else 1,
-                        int(next(iter(high)).value) if high else None)
+                        int(next(iter(high)).value) if high else None,
+                        attribution=next(iter(source)).value if source else None)
 
     def observed(self) -> dt.date | None:
         """The day its values describe: its last day seen active ("still" -> publication), else publication."""
@@ -127,6 +129,8 @@ def reports_from_quads(quads: Iterable[ox.Quad]) -> dict[str, Report]:
             p, o = q.predicate.value, q.object
             if p in _TIME_PROPS:
                 name, part = _TIME_PROPS[p]
+                if part == "written" and name == "end" and o.value.startswith("planned "):
+                    name = "plannedEnd"  # a plan's words go with the plan's bounds
                 bounds = report.times[name]
                 if part == "stated":
                     bounds.stated = o
@@ -378,6 +382,20 @@ class _Deriver:
                 return b
         return None
 
+    def span_words(self, name: str, lo, lo_by: Report | None, hi, hi_by: Report | None, unknown: str = "unknown",
+                   hi_seen: bool = False) -> str:
+        """The fact's time in words: the words of the report that gives it whole, else the words of
+        the reports each bound comes from ('late 2021, before 2021-11'), else the days. ``hi_seen``:
+        the upper bound is a day the fact was seen active, not a time a report wrote."""
+        stated = self._stated(name, lo, hi)
+        if stated or not (lo and hi):
+            return _span_words(lo, hi, stated, unknown)
+        lo_words = lo_by.bounds(name).written if lo_by else None
+        hi_words = None if hi_seen or not hi_by else hi_by.bounds(name).written
+        if not (lo_words or hi_words):
+            return _span_words(lo, hi, None, unknown)
+        return f"{lo_words or f'after {lo}'}, {hi_words or f'by {hi}'}"
+
     def time_bounds(self, name: str, lo, hi) -> None:
         if lo:
             self.add(SKG + name + "Earliest", _day(lo))
@@ -389,7 +407,7 @@ class _Deriver:
 
     def event_time(self) -> None:
         lo, lo_by, hi, hi_by = self._agreed("date")
-        when = _span_words(lo, hi, self._stated("date", lo, hi), unknown="")
+        when = self.span_words("date", lo, lo_by, hi, hi_by, unknown="")
         if lo and hi and lo > hi:
             a, b = lo_by.bounds("date"), hi_by.bounds("date")
             self.conflict("date", lo_by, a.written or "", hi_by, b.written or "")
@@ -407,11 +425,12 @@ class _Deriver:
         e_lo, e_lo_by, e_hi, e_hi_by = self._agreed("end")
         # seen active on a day: it had started by then
         seen = [(m.bounds("end").earliest, m.iri, m) for m in self.fact.reports if m.bounds("end").earliest]
+        hi_seen = False
         if seen:
             first_seen, _, first_by = min(seen)
             if s_hi is None or first_seen < s_hi:
-                s_hi, s_hi_by = first_seen, first_by
-        since = _span_words(s_lo, s_hi, self._stated("start", s_lo, s_hi))
+                s_hi, s_hi_by, hi_seen = first_seen, first_by, True
+        since = self.span_words("start", s_lo, s_lo_by, s_hi, s_hi_by, hi_seen=hi_seen)
         until_words = ""
         if s_lo and s_hi and s_lo > s_hi:
             self.conflict("start", s_lo_by, s_lo_by.bounds("start").written or "", s_hi_by,
@@ -426,8 +445,9 @@ class _Deriver:
             active_until = e_hi
             e_lo, e_hi = e_hi, e_lo
         elif e_hi:
-            stated = self._stated("end", e_lo, e_hi)
-            until_words = f"ended {stated.written}" if stated else f"ended by {e_hi}"
+            # the words of the report that gives the last day it can have held
+            written = e_hi_by.bounds("end").written
+            until_words = f"ended {written}" if written else f"ended by {e_hi}"
         elif e_lo:
             until_words = f"ongoing on {e_lo}"
         else:
@@ -472,14 +492,14 @@ class _Deriver:
                            if (strength := m.strength())), key=lambda t: (t[0], t[1].text, t[2].iri))
         if not measured:
             return
-        entries = dict.fromkeys(f"{strength.text} ({day})" for day, strength, _ in measured)  # distinct, in order
+        entries = dict.fromkeys(f"{strength.words} ({day})" for day, strength, _ in measured)  # distinct, in order
         self.add(SKG + "troopsReported", _literal("; ".join(entries)))
         for i, (da, sa, a) in enumerate(measured):  # in day order: only the next month's reports
             for db, sb, b in measured[i + 1:]:
                 if (db - da).days > TROOPS_WINDOW_DAYS:
                     break
                 if not sa.overlaps(sb):
-                    self.conflict("troops", a, f"{sa.text} ({da})", b, f"{sb.text} ({db})")
+                    self.conflict("troops", a, f"{sa.words} ({da})", b, f"{sb.words} ({db})")
 
     def label(self, label) -> None:
         """A name for the fact, from its kind and identifying roles: 'MilitaryPresence: United States, Niger'."""

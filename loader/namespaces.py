@@ -14,6 +14,7 @@ SKA = BASE + "article/"  # articles; an article's IRI also names the graph of it
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 GRAPH = BASE + "graph/"  # graphs of reference files and plain RDF files: graph/<file stem>
 FACTS_GRAPH = GRAPH + "facts/"  # the derived facts of one identity key: graph/facts/<key>
+SOURCES_GRAPH = GRAPH + "sources"  # the store's record of the file each graph was loaded from
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -73,18 +73,17 @@ def report_quads(fact: CompiledReport, facts: dict[str, CompiledReport], article
     for prop, targets in ((SKG + "sameReportAs", fact.same_as), (SKG + "distinctFrom", fact.distinct_from)):
         quads.extend(ox.Quad(s, _n(prop), _n(t), graph) for t in targets)
     quads.append(ox.Quad(s, _n(PROV + "wasDerivedFrom"), _n(article.iri), graph))
-    words, actor = fact.attribution
-    for quote in fact.quotes:
-        c = _n(citation_iri(fact.iri, article.iri, quote))
+    for quote in fact.quotes:  # each quote with its own attribution
+        c = _n(citation_iri(fact.iri, article.iri, quote.text))
         quads += [
             ox.Quad(s, _n(SKG + "citation"), c, graph),
             ox.Quad(c, _n(RDF + "type"), _n(SKG + "Citation"), graph),
             ox.Quad(c, _n(SKG + "cites"), _n(article.iri), graph),
-            ox.Quad(c, _n(SKG + "quote"), ox.Literal(quote), graph),
+            ox.Quad(c, _n(SKG + "quote"), ox.Literal(quote.text), graph),
             ox.Quad(c, _n(SKG + "localId"), ox.Literal(fact.ident), graph),
         ]
-        if words:
-            quads.append(ox.Quad(c, _n(SKG + "attribution"), ox.Literal(words), graph))
-        if actor:
-            quads.append(ox.Quad(c, _n(SKG + "attributedTo"), _n(actor), graph))
+        if quote.words:
+            quads.append(ox.Quad(c, _n(SKG + "attribution"), ox.Literal(quote.words), graph))
+        if quote.actor:
+            quads.append(ox.Quad(c, _n(SKG + "attributedTo"), _n(quote.actor), graph))
     return quads

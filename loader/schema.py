@@ -235,6 +235,7 @@ COMMON_KEYS = ("id", "type", "quote", "according_to", "same_as", "distinct_from"
 TIME_KEYS_SITUATION = tuple(f.key for f in SITUATION_TIMES)
 TIME_KEYS_EVENT = tuple(f.key for f in EVENT_TIMES)
 ATTRIBUTION_KEYS = ("source", "actor")
+QUOTE_KEYS = ("text", "according_to")  # a quote with its own attribution
 
 ENTITY_TYPES = ("State", "City", "Region", "Installation", "Person", "Organization", "Alliance", "Regime",
                 "MilitaryJunta", "ArmedGroup", "Force", "StateGroup", "Treaty")

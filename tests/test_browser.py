@@ -9,6 +9,7 @@ has no internet, and the page must not need any).
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WAIT = 30  # seconds; the page needs well under one
 
 
-@pytest.fixture
-def browser(tmp_path):
+@contextmanager
+def chromium(tmp_path: Path, *, console: bool = False):
+    """Headless Chromium with a fresh profile; `console` keeps the page's console for get_log("browser")."""
     from selenium import webdriver  # a test dependency (pip install -e '.[test]'): missing is a failure, not a skip
     from selenium.webdriver.chrome.service import Service
 
@@ -32,11 +34,19 @@ def browser(tmp_path):
                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(flag)
+    if console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    with chromium(tmp_path) as driver:
+        yield driver
 
 
 def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp_path, browser):

@@ -117,9 +117,19 @@ facts:
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         f"{other}: the facts of article 2024-03-26-channelstv-niger-putin-security-cooperation were loaded from "
-        "'2024-03-26-channelstv-niger-putin-security-cooperation.yaml'; loading 'other.yaml' would replace them. "
-        "Put all of an article's facts in one fact file. [one-file-per-article]")
+        "'data/facts/2024-03-26-channelstv-niger-putin-security-cooperation.yaml'; loading "
+        f"'{other}' would replace them. Put all of an article's facts in one fact file, or replace them on purpose "
+        "with --replace. [one-file-per-article]")
     assert run("export", "--format", "nquads", "--store", store).stdout_bytes == before
+    # on purpose, the article's facts are now the other file's, and that file is the one recorded
+    result = run("load", other, "--store", store, "--replace")
+    assert result.exit_code == 0, result.output
+    answer = run("export", "--format", "nquads", "--store", store).stdout_bytes.decode()
+    reports = {line.split()[0] for line in answer.splitlines() if "/report/" in line.split()[0]}
+    assert reports == {"<https://w3id.org/sahel-kg/report/2024-03-26-channelstv-niger-putin-security-cooperation.russian-visit>"}
+    result = run("load", PROJECT_ROOT / "data", "--store", store)
+    assert result.exit_code == 1
+    assert f"were loaded from '{other}'; loading 'data/facts/" in result.stderr
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -10,10 +10,13 @@ import subprocess
 import pyoxigraph as ox
 import pytest
 import rdflib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from loader.export import FORMATS, canonical, export
 from loader.inference import is_inferred
+from loader.namespaces import SOURCES_GRAPH
 from loader.store import KnowledgeGraph
 
 PARSE_FORMAT = {
@@ -23,6 +26,11 @@ PARSE_FORMAT = {
     "nquads": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+
+
+def shared(kg) -> list[ox.Quad]:
+    """What an export holds: every graph but the store's record of where its graphs came from."""
+    return [q for q in kg.quads() if q.graph_name.value != SOURCES_GRAPH]
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +60,14 @@ def test_same_graph_loaded_in_another_order_exports_the_same_bytes(seed, shuffle
 def test_export_parses_back_to_the_same_graph(seed, fmt):
     data = export(seed.quads(), fmt)
     parsed = list(ox.parse(data, format=PARSE_FORMAT[fmt]))
-    original = list(seed.quads())
+    original = shared(seed)
     if fmt in ("turtle", "ntriples"):  # triple formats merge the graphs
         original = {ox.Quad(q.subject, q.predicate, q.object) for q in original}
     assert canonical(parsed) == canonical(original)
 
 
 def test_turtle_is_isomorphic_by_rdflib_and_uses_project_prefixes(seed):
-    asserted = [q for q in seed.quads() if not is_inferred(q.graph_name.value)]
+    asserted = [q for q in shared(seed) if not is_inferred(q.graph_name.value)]
     data = export(asserted, "turtle").decode()
     union = rdflib.Graph()
     union.parse(data=ox.serialize({q.triple for q in asserted}, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
@@ -85,5 +93,63 @@ def test_turtle_parses_with_an_independent_parser(seed, tmp_path):
     done = subprocess.run([rapper, "-i", "turtle", "-o", "ntriples", "-c", str(path)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    triples = len({q.triple for q in seed.quads()})
+    triples = len({q.triple for q in shared(seed)})
     assert f"returned {triples} triples" in done.stderr
+
+
+# --- literal text cannot change the export ------------------------------------------------------
+
+SK = "https://w3id.org/sahel-kg/entity/"
+EVIL = "@prefix sk: <http://evil.example/> ."
+
+
+def test_an_article_line_that_looks_like_a_prefix_stays_text(seed):
+    """Test text, not an article: a body with a line that declares a prefix in Turtle."""
+    article = next(q for q in seed.quads() if q.predicate.value == "https://schema.org/articleBody")
+    body = f"First paragraph.\n{EVIL}\nPREFIX sk: <http://evil.example/>\nLast paragraph."
+    quads = [q for q in seed.quads(article.graph_name.value) if q != article]
+    quads.append(ox.Quad(article.subject, article.predicate, ox.Literal(body), article.graph_name))
+    for fmt in ("turtle", "trig"):
+        data = export(quads, fmt)
+        assert b"http://evil.example/" in data  # the text is there, as text
+        parsed = list(ox.parse(data, format=PARSE_FORMAT[fmt]))
+        expected = quads if fmt == "trig" else {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
+        assert canonical(parsed) == canonical(expected)
+        assert not [q for q in parsed if q.subject.value.startswith("http://evil.example/")]
+
+
+# pieces that have broken line-based or quote-based writers: prefix lines, quotes of every kind,
+# backslashes, line ends, braces that close a TriG graph
+PIECES = ["\n", "\r", "\r\n", '"', '"""', "'", "'''", "\\", '\\"', "\\n", "\\u0041", EVIL, "PREFIX sk: <http://evil.example/>",
+          "@base <http://evil.example/> .", "}", "{", "<", ">", "#", "\t", "\u2028", "ü", "—", "“quoted”", "😀", "\x00", "\x7f"]
+TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(st.characters(exclude_categories=("Cs",)), max_size=20)),
+                max_size=12).map("".join)
+LONG = st.builds(lambda piece, n: piece * n, st.sampled_from(PIECES + ["x"]), st.integers(5_000, 30_000))
+LITERAL = st.one_of(
+    st.builds(ox.Literal, st.one_of(TEXT, LONG)),
+    st.builds(lambda text, lang: ox.Literal(text, language=lang), TEXT, st.sampled_from(["en", "fr", "ha"])),
+    st.builds(lambda text: ox.Literal(text, datatype=ox.NamedNode("https://w3id.org/sahel-kg/ontology#text")), TEXT),
+)
+GRAPHS = ["https://w3id.org/sahel-kg/article/test", "https://w3id.org/sahel-kg/graph/reference"]
+
+
+@st.composite
+def datasets(draw) -> list[ox.Quad]:
+    """A few quads whose literals hold random text (test data, not the project's)."""
+    literals = draw(st.lists(LITERAL, min_size=1, max_size=5))
+    # a blank node too: its label is the exporter's (canonical), so the datasets compare up to isomorphism
+    subjects = [ox.NamedNode(f"{SK}e0"), ox.NamedNode(f"{SK}e1"), ox.BlankNode()]
+    return [ox.Quad(subjects[i % 3], ox.NamedNode("https://schema.org/articleBody"), literal,
+                    ox.NamedNode(GRAPHS[i % 2])) for i, literal in enumerate(literals)]
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@settings(max_examples=40, deadline=None)
+@given(quads=datasets())
+def test_any_literal_text_exports_and_parses_back_to_the_same_dataset(fmt, quads):
+    data = export(quads, fmt)
+    assert export(list(reversed(quads)), fmt) == data
+    parsed = list(ox.parse(data, format=PARSE_FORMAT[fmt]))
+    if fmt in ("turtle", "ntriples"):
+        quads = {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
+    assert canonical(parsed) == canonical(quads)

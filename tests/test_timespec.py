@@ -9,12 +9,14 @@ import datetime as dt
 
 import pytest
 
-from loader.timespec import TimeError, TimeValue, parse_time
+from loader.timespec import TimeError, TimeValue, parse_time, relative_time
 
 PUBLISHED = dt.date(2024, 3, 26)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATE, MONTH, YEAR = XSD + "date", XSD + "gYearMonth", XSD + "gYear"
 D = dt.date
+GRAMMAR = ("optionally after early/mid/late/before/after/by, 'between ... and ...', 'about YYYY', "
+           "'about a decade before', 'before <fact id>', or 'ongoing', or 'planned [by] ...'")
 
 
 def parse(raw, *, is_end=False) -> TimeValue:
@@ -125,15 +127,11 @@ ERRORS = [
     ("", False, "'' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("2024-3", False, "'2024-3' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("26/03/2024", False, "'26/03/2024' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("March 2024", False, "'March 2024' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
+    ("March 2024", False, "'March 2024' is not a time (expected YYYY[-MM[-DD]], " + GRAMMAR + ")"),
     ("before ongoing", True, "'ongoing' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("Mid 2024-03", False, "'Mid 2024-03' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
-    ("around 2024-03", False, "'around 2024-03' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
-    ("mid before 2024", False, "'mid before 2024' is not a time (expected YYYY[-MM[-DD]], optionally after "
-     "early/mid/late/before/after, or 'ongoing', or 'planned [by] ...')"),
+    ("Mid 2024-03", False, "'Mid 2024-03' is not a time (expected YYYY[-MM[-DD]], " + GRAMMAR + ")"),
+    ("around 2024-03", False, "'around 2024-03' is not a time (expected YYYY[-MM[-DD]], " + GRAMMAR + ")"),
+    ("mid before 2024", False, "'mid before 2024' is not a time (expected YYYY[-MM[-DD]], " + GRAMMAR + ")"),
     # 'ongoing' is only an end
     ("ongoing", False, "'ongoing' can only be an end"),
     # values YAML may give that are not times
@@ -199,6 +197,89 @@ def test_years_start_at_0002(spec, expected):
     ],
 )
 def test_non_ascii_digits_are_rejected(raw, message):
+    with pytest.raises(TimeError) as caught:
+        parse(raw)
+    assert str(caught.value) == message
+
+
+# --- More of the words articles use ---------------------------------------------------------------
+# (spec, earliest, latest, text): none of these states a value, only bounds.
+WORDS = [
+    # "by early August": an upper bound, the end of what follows 'by'
+    ("by early 2024-08", None, D(2024, 8, 10), "by early 2024-08"),
+    ("by 2024-03-20", None, D(2024, 3, 20), "by 2024-03-20"),
+    ("by late 2023", None, D(2023, 12, 31), "by late 2023"),
+    # before and after a third
+    ("before late 2021", None, D(2021, 8, 31), "before late 2021"),
+    ("after mid 2023-07", D(2023, 7, 11), None, "after mid 2023-07"),
+    # between X and Y: from the first day of X to the last day of Y
+    ("between 2024-01 and mid 2024-02", D(2024, 1, 1), D(2024, 2, 20), "between 2024-01 and mid 2024-02"),
+    ("between late 2021 and 2022-02-03", D(2021, 9, 1), D(2022, 2, 3), "between late 2021 and 2022-02-03"),
+    ("between 2023-07-26 and 2023-07-26", D(2023, 7, 26), D(2023, 7, 26), "between 2023-07-26 and 2023-07-26"),
+    # approximate years, and times counted back from the publication day (2024-03-26)
+    ("about 2014", D(2013, 1, 1), D(2015, 12, 31), "about 2014"),
+    ("about a decade before", D(2012, 1, 1), D(2016, 12, 31), "about a decade before 2024-03-26"),
+    ("about 10 years before", D(2012, 1, 1), D(2016, 12, 31), "about 10 years before 2024-03-26"),
+    ("about two decades before", D(2000, 1, 1), D(2008, 12, 31), "about two decades before 2024-03-26"),
+    ("about a year before", D(2022, 1, 1), D(2024, 3, 26), "about a year before 2024-03-26"),
+    ("two years before", D(2022, 1, 1), D(2022, 12, 31), "two years before 2024-03-26"),
+    ("three months before", D(2023, 12, 1), D(2023, 12, 31), "three months before 2024-03-26"),
+    ("about 3 months before", D(2023, 11, 1), D(2024, 1, 31), "about 3 months before 2024-03-26"),
+    # ... or back from a day the fact file gives
+    ("about a decade before 2023-07", D(2011, 1, 1), D(2015, 12, 31), "about a decade before 2023-07"),
+]
+
+
+@pytest.mark.parametrize(("spec", "earliest", "latest", "text"), WORDS, ids=[w[0] for w in WORDS])
+def test_words(spec, earliest, latest, text):
+    assert parse(spec) == TimeValue(None, None, earliest, latest, text)
+
+
+def test_late_2021_keeps_its_year_and_its_words():
+    assert parse("late 2021") == TimeValue("2021", YEAR, D(2021, 9, 1), D(2021, 12, 31), "late 2021")
+
+
+@pytest.mark.parametrize(("spec", "relation", "ref"), [
+    ("before the-revocation", "before", "the-revocation"),
+    ("after coup-2023", "after", "coup-2023"),
+    ("by us-withdrawal", "by", "us-withdrawal"),
+])
+def test_a_time_taken_from_another_fact_waits_for_it(spec, relation, ref):
+    assert parse(spec) == TimeValue(None, None, None, None, spec, relative_to=ref, relation=relation)
+
+
+REVOCATION = TimeValue("2024-03", MONTH, D(2024, 3, 1), D(2024, 3, 16), "mid 2024-03")
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    # before: the day before the other fact's time may end, since it may have been on its last day
+    ("before the-revocation", TimeValue(None, None, None, D(2024, 3, 15), "before the-revocation (mid 2024-03)")),
+    ("by the-revocation", TimeValue(None, None, None, D(2024, 3, 16), "by the-revocation (mid 2024-03)")),
+    ("after the-revocation", TimeValue(None, None, D(2024, 3, 1), None, "after the-revocation (mid 2024-03)")),
+])
+def test_relative_time_takes_its_bound_from_the_other_facts_time(spec, expected):
+    assert relative_time(parse(spec), REVOCATION, "the-revocation") == expected
+
+
+def test_relative_time_needs_a_bound_on_that_side():
+    undated = TimeValue(None, None, None, D(2024, 3, 25), "before 2024-03-26")
+    with pytest.raises(TimeError) as caught:
+        relative_time(parse("after the-revocation"), undated, "the-revocation")
+    assert str(caught.value) == "'the-revocation' has no earliest time ('before 2024-03-26') to be after"
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("between 2024-05 and 2024-03", "'between 2024-05 and 2024-03' goes back in time: '2024-03' is before '2024-05'"),
+    ("between 2024-05 and soon", "'soon' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("about 2024-03", "'about 2024-03': 'about' takes a year (about 2014), not a month or a day"),
+    ("0 years before", "'0 years before' goes back no time at all"),
+    ("about 3000 years before", "'about 3000 years before' is before the year 0002"),
+    ("by mid 2024-03-26", "'mid' applies to a month or a year, not to a day"),
+    ("before ongoing", "'ongoing' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("by by 2024", "'by by 2024' is not a time (expected YYYY[-MM[-DD]], " + GRAMMAR + ")"),
+    ("before the revocation", "'the revocation' is not a time (expected YYYY[-MM[-DD]], " + GRAMMAR + ")"),
+])
+def test_errors_in_the_words(raw, message):
     with pytest.raises(TimeError) as caught:
         parse(raw)
     assert str(caught.value) == message
