@@ -193,6 +193,9 @@ class ReportCompiler:
                              name, key, entry)
         for spec in kind.fields:
             self.field_value(fact, spec)
+        if kind.one_of and all(entry.get(key) is None for key in kind.one_of):
+            self.problem("required-field", f"a {kind.name} needs {' or '.join(repr(k) for k in kind.one_of)}",
+                         name, None, entry)
         self.times(fact)
         self.attribution(fact)
         self.quotes(fact)

@@ -15,7 +15,10 @@ def report_iri(article_slug: str, fact_id: str) -> str:
 
 
 def identity_key(kind: schema.FactType, values: dict[str, list]) -> str:
-    """The digest of a report's kind and identifying roles: equal keys, same fact (up to time)."""
+    """The digest of a report's kind and identifying roles: equal keys, same fact (up to time).
+    A step of another kind's facts (a withdrawal step) has the key of the fact it is a step of."""
+    if kind.step_of:
+        kind = schema.FACT_TYPES[kind.step_of]
     roles = {key: sorted(str(o) for o in values.get(kind.field(key).prop, [])) for key in kind.identity}
     content = json.dumps({"type": kind.name, "roles": roles}, sort_keys=True)
     return hashlib.sha256(content.encode()).hexdigest()[:24]

@@ -504,7 +504,8 @@ class _Deriver:
     def label(self, label) -> None:
         """A name for the fact, from its kind and identifying roles: 'MilitaryPresence: United States, Niger'."""
         kind, first = self.fact.kind, self.fact.reports[0]
-        roles = [label(str(v.value)) for key in kind.identity
+        keys = ([f.key for f in kind.fields if f.kind == "vocab"][:1] if kind.step_of else []) + list(kind.identity)
+        roles = [label(str(v.value)) for key in keys
                  for v in sorted(first.values.get(kind.field(key).prop, ()), key=str)]
         self.add(RDFS + "label", _literal(f"{kind.name}: {', '.join(roles)}"))
 
@@ -551,39 +552,84 @@ def _span_words(lo, hi, stated: Bounds | None, unknown: str = "unknown") -> str:
 
 
 # who acts for whom, derived from facts of these kinds: (kind, the actor's field, the field of whom it acts for)
-STANDS_FOR = {"Rule": ("regime", "state"), "OfficeHolding": ("holder", "of")}
+STANDS_FOR = {"Rule": ("regime", "state"), "OfficeHolding": ("holder", "of"), "Affiliation": ("agent", "principal")}
+
+
+def _step_episodes(facts: list[list[Report]], steps: list[Report], situation: bool) -> list[list[Report]]:
+    """Each step joins the episode it falls in: the last one not begun after it (the first if none)."""
+    if not facts:
+        return [sorted(steps, key=lambda r: r.iri)] if steps else []
+    out = [list(members) for members in facts]
+    for step in steps:
+        day = step.bounds("date").earliest or step.bounds("date").latest
+        chosen = 0
+        for i, members in enumerate(facts):
+            begun = min((m.bounds("start").earliest or dt.date.min for m in members), default=dt.date.min)
+            if situation and day and begun <= day:
+                chosen = i
+        out[chosen].append(step)
+    return out
+
+
+def _derive_one(fact: Fact, graph: ox.NamedNode, label, index: int) -> _Deriver:
+    deriver = _Deriver(fact, graph)
+    deriver.roles()
+    deriver.provenance()
+    if fact.kind.situation:
+        deriver.situation_time()
+        if index:
+            deriver.add(SKG + "episode", _integer(index))
+    else:
+        deriver.event_time()
+    deriver.troops()
+    deriver.conflicts()
+    deriver.label(label)
+    return deriver
 
 
 def derive(key: str, reports: list[Report], label=lambda iri: iri.rsplit("/", 1)[-1]) -> list[Fact]:
-    """The facts of one identity key, with their quads in its facts graph; ``label`` names entities."""
+    """The facts of one identity key, with their quads in its facts graph; ``label`` names entities.
+
+    A key may also hold steps of its facts (withdrawal steps of a presence): each step is a fact
+    of its own (its reports grouped like any event's, per kind of step), linked to the fact it is
+    a step of, and the times its reports give count for that fact (a completion ends it, a deadline
+    is its planned end), as the reports of the fact itself do."""
     if not reports:
         return []
     graph = ox.NamedNode(facts_graph(key))
-    kind = reports[0].fact_type
+    steps = [r for r in reports if r.fact_type.step_of]
+    own = [r for r in reports if not r.fact_type.step_of]
+    kind = own[0].fact_type if own else schema.FACT_TYPES[steps[0].fact_type.step_of]
     facts = []
     years: dict[str, int] = defaultdict(int)
-    for index, members in enumerate(group_reports(reports)):
-        iri = _fact_iri(key, members, index, kind.situation)
+
+    def named(key_text: str, members: list[Report], index: int, situation: bool) -> str:
+        iri = _fact_iri(key_text, members, index, situation)
         years[iri] += 1
         if years[iri] > 1:  # two events of one year: the later one is told apart by its rank
-            iri = _fact_iri(key + f"#{years[iri]}", members, index, kind.situation)
-        fact = Fact(iri, key, sorted(members, key=lambda r: r.iri), kind)
-        deriver = _Deriver(fact, graph)
-        deriver.roles()
-        deriver.provenance()
-        if kind.situation:
-            deriver.situation_time()
-            if index:
-                deriver.add(SKG + "episode", _integer(index))
-        else:
-            deriver.event_time()
-        deriver.troops()
-        deriver.conflicts()
-        deriver.label(label)
+            iri = _fact_iri(key_text + f"#{years[iri]}", members, index, situation)
+        return iri
+
+    for index, members in enumerate(_step_episodes(group_reports(own) if own else [], steps, kind.situation)):
+        main = [m for m in members if not m.fact_type.step_of]
+        fact = Fact(named(key, main or members, index, kind.situation), key, sorted(members, key=lambda r: r.iri),
+                    kind)
+        _derive_one(fact, graph, label, index)
         if kind.name in STANDS_FOR:
             actor, whom = (kind.field(k).prop for k in STANDS_FOR[kind.name])
             for a in sorted(members[0].values.get(actor, ()), key=str):
                 for w in sorted(members[0].values.get(whom, ()), key=str):
                     fact.quads.append(ox.Quad(a, ox.NamedNode(SKG + "standsFor"), w, graph))
         facts.append(fact)
+        by_step: dict[tuple, list[Report]] = defaultdict(list)
+        for m in members:
+            if m.fact_type.step_of:
+                vocab = next(f for f in m.fact_type.fields if f.kind == "vocab")
+                by_step[(m.fact_type.name, *sorted(str(v) for v in m.values.get(vocab.prop, ())))].append(m)
+        for step_key, step_reports in sorted(by_step.items()):
+            for step_members in group_reports(step_reports):
+                step = Fact(named(key + "#" + "/".join(step_key) + f"#{index}", step_members, 0, False), key,
+                            sorted(step_members, key=lambda r: r.iri), step_members[0].fact_type)
+                _derive_one(step, graph, label, 0).add(SKG + "stepOf", ox.NamedNode(fact.iri))
+                facts.append(step)
     return facts

@@ -70,6 +70,11 @@ class FactType:
     # the keys of the roles that make a fact this fact: reports that agree on them (and, for an
     # event, on a compatible date) are reports of one fact; every other field is a reported detail
     identity: tuple[str, ...] = ()
+    # a kind whose reports are steps of facts of another kind (a withdrawal step of a presence):
+    # they share that kind's identity key, so the times they give count for its facts
+    step_of: str | None = None
+    # keys of which a report must give at least one (a presence: its deploying state or force)
+    one_of: tuple[str, ...] = ()
 
     @property
     def iri(self) -> str:
@@ -118,16 +123,17 @@ FACT_TYPES: dict[str, FactType] = {
             _DESCRIPTION,
         ), ("member", "organization", "status")),
         FactType("MilitaryPresence", True, (
-            _role("deploying_state", "deployingState", "State", required=True,
-                  note=", the state whose troops are there"),
-            _role("deploying_force", "deployingForce", "Organization", note=", e.g. an operation or a joint force"),
+            _role("deploying_state", "deployingState", "State",
+                  note=", the state whose troops are there; none when a force deploys on its own"),
+            _role("deploying_force", "deployingForce", "Organization",
+                  note=", e.g. an operation, a joint force or a private military company"),
             _role("host_state", "hostState", "State", required=True,
                   note=", the state on whose territory the troops are"),
             Field("troops", SKG + "troopStrength", "troops", name="troop strength"),
             _role("place", "place", "Place", many=True, note="where the troops are"),
             _text("purpose", "purpose"),
             _DESCRIPTION,
-        ), ("deploying_state", "deploying_force", "host_state")),
+        ), ("deploying_state", "deploying_force", "host_state"), one_of=("deploying_state", "deploying_force")),
         FactType("SecurityCooperation", True, (
             _role("partners", "partner", "Actor", many=True, required=True, name="partner"),
             _vocab("domain", "domain", "CooperationDomain", many=True, name="domain"),
@@ -138,6 +144,17 @@ FACT_TYPES: dict[str, FactType] = {
             _role("parties", "actor", "Actor", many=True, name="party", note="fighting in the conflict"),
             _DESCRIPTION,
         ), ("location", "parties")),
+        FactType("InstallationUse", True, (
+            _role("installation", "installation", "Installation", required=True, note=", the base used"),
+            _role("user", "user", "Actor", required=True, note=", the state or force using it"),
+            _role("located_in", "locatedIn", "Place", many=True, name="location", note="where the base is"),
+            _DESCRIPTION,
+        ), ("installation", "user")),
+        FactType("Affiliation", True, (
+            _role("agent", "agent", "Actor", required=True, note=", usually a force"),
+            _role("principal", "principal", "Actor", required=True, note="the agent acts for, usually a state"),
+            _DESCRIPTION,
+        ), ("agent", "principal")),
         FactType("Coup", False, (
             _role("state", "state", "State", required=True, note=", where the coup happened"),
             _role("ousted", "ousted", "Person", many=True, name="ousted leader"),
@@ -145,6 +162,47 @@ FACT_TYPES: dict[str, FactType] = {
             _role("leader", "leader", "Person", note="of the coup"),
             _DESCRIPTION,
         ), ("state",)),
+        FactType("Founding", False, (
+            _role("organization", "founded", "Organization", required=True, note=", the organization founded"),
+            _role("founders", "founder", "Actor", many=True, required=True, name="founding member"),
+            _role("charter", "charter", "Treaty", name="charter or treaty", note="it was founded through"),
+            _role("place", "place", "Place", many=True, note="where it was founded"),
+            _text("clauses", "clause", many=True, name="clause", note="of the charter, e.g. a mutual-defence clause"),
+            _DESCRIPTION,
+        ), ("organization",)),
+        FactType("Succession", False, (
+            _vocab("kind", "successionKind", "SuccessionKind", required=True, name="kind of succession"),
+            _role("predecessor", "predecessor", "Organization", required=True),
+            _role("successor", "successor", "Organization", required=True),
+            _DESCRIPTION,
+        ), ("predecessor", "successor")),
+        FactType("MultilateralMeeting", False, (
+            _vocab("kind", "contactKind", "ContactKind", required=True, name="kind of meeting"),
+            _role("participants", "participant", "Actor", many=True, required=True, name="participant"),
+            _role("host", "host", "Actor"),
+            _role("place", "place", "Place", many=True, note="where they met"),
+            _text("topics", "topic", many=True, name="topic"),
+            _vocab("outcome", "outcome", "ContactOutcome"),
+            _DESCRIPTION,
+        ), ("kind", "participants")),
+        FactType("Handover", False, (
+            _role("installation", "installation", "Installation", required=True, note=", the base handed over"),
+            _role("by", "handedOverBy", "Actor", required=True, name="handed over by"),
+            _role("to", "handedOverTo", "Actor", required=True, name="handed over to"),
+            _role("located_in", "locatedIn", "Place", many=True, name="location", note="where the base is"),
+            _DESCRIPTION,
+        ), ("installation", "by", "to")),
+        FactType("WithdrawalStep", False, (
+            _vocab("step", "withdrawalStepKind", "WithdrawalStepKind", required=True, name="step"),
+            _role("deploying_state", "deployingState", "State", note=", of the presence that ends"),
+            _role("deploying_force", "deployingForce", "Organization", note=", of the presence that ends"),
+            _role("host_state", "hostState", "State", required=True, note=", of the presence that ends"),
+            _role("place", "place", "Place", many=True, note="left in this step, e.g. a base"),
+            Field("end", SKG + "end", "end", name="end of the presence",
+                  note="as this step gives it: a day, 'ongoing', or 'planned by' a deadline"),
+            _DESCRIPTION,
+        ), ("deploying_state", "deploying_force", "host_state"), step_of="MilitaryPresence",
+           one_of=("deploying_state", "deploying_force")),
         FactType("DiplomaticContact", False, (
             _vocab("kind", "contactKind", "ContactKind", required=True, name="kind of contact"),
             _role("actor", "actor", "Actor", many=True, required=True, note="who call, visit or meet"),
@@ -179,8 +237,8 @@ TIME_KEYS_EVENT = tuple(f.key for f in EVENT_TIMES)
 ATTRIBUTION_KEYS = ("source", "actor")
 QUOTE_KEYS = ("text", "according_to")  # a quote with its own attribution
 
-ENTITY_TYPES = ("State", "City", "Region", "Person", "Organization", "Alliance", "Regime",
-                "MilitaryJunta", "ArmedGroup", "StateGroup")
+ENTITY_TYPES = ("State", "City", "Region", "Installation", "Person", "Organization", "Alliance", "Regime",
+                "MilitaryJunta", "ArmedGroup", "Force", "StateGroup", "Treaty")
 ENTITY_KEYS = ("id", "type", "label", "aliases", "wikidata", "description")
 
 

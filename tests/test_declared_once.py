@@ -1,6 +1,6 @@
 """Adding a kind of fact touches one declaration.
 
-A test kind, ``Founding``, is declared here only (never in loader/schema.py's table), with its
+A test kind, ``TestFounding``, is declared here only (never in loader/schema.py's table), with its
 class and property in a test ontology file beside copies of ontology/*.ttl. From that one
 declaration it gets its SHACL shape, its README row and its validation: a valid report compiles
 and passes the shapes, a report missing its required role fails with the exact message.
@@ -35,18 +35,25 @@ FOUNDING_TTL = """\
 @prefix owl:  <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
-skg:Founding
+skg:TestFounding
     a owl:Class ;
     rdfs:subClassOf skg:Event ;
-    rdfs:label "founding"@en ;
+    rdfs:label "test founding"@en ;
     rdfs:comment "Test kind: states found an organization."@en .
 
-skg:founder
+skg:testFounder
     a owl:ObjectProperty ;
     rdfs:subPropertyOf skg:involves ;
     rdfs:range skg:Actor ;
     rdfs:label "founder"@en ;
     rdfs:comment "Test property: an actor that founds the organization."@en .
+
+skg:testFounded
+    a owl:ObjectProperty ;
+    rdfs:subPropertyOf skg:involves ;
+    rdfs:range skg:Organization ;
+    rdfs:label "organization"@en ;
+    rdfs:comment "Test property: the organization founded."@en .
 
 skg:unanimous
     a owl:DatatypeProperty ;
@@ -55,15 +62,15 @@ skg:unanimous
 """
 
 # The one declaration of the test kind, as loader/schema.py would write it.
-FOUNDING = schema.FactType("Founding", False, (
-    schema.Field("founders", SKG + "founder", "entity", SKG + "Actor", many=True, required=True, name="founder",
+FOUNDING = schema.FactType("TestFounding", False, (
+    schema.Field("founders", SKG + "testFounder", "entity", SKG + "Actor", many=True, required=True, name="founder",
                  note="who found it"),
-    schema.Field("organization", SKG + "organization", "entity", SKG + "Organization", required=True,
+    schema.Field("organization", SKG + "testFounded", "entity", SKG + "Organization", required=True,
                  note=", the organization founded"),
     schema.Field("charter", SKG + "description", "text", name="charter"),
     schema.Field("unanimous", SKG + "unanimous", "bool"),
 ), ("organization",))
-KINDS_UNDER_TEST = {"Founding": FOUNDING}
+KINDS_UNDER_TEST = {"TestFounding": FOUNDING}
 
 ARTICLE = """\
 ---
@@ -86,7 +93,7 @@ entities:
   - {id: test-alliance, type: Alliance, label: Test Alliance}
 facts:
   - id: founding
-    type: Founding
+    type: TestFounding
 %s    organization: Test Alliance
     unanimous: %s
     date: 2031-05-03
@@ -119,20 +126,20 @@ def _compile(tmp_path, ontology, facts: str):
 
 def test_the_test_kind_gets_its_shape_from_its_declaration(ontology):
     shapes = {s.name: s for s in fact_shapes(KINDS_UNDER_TEST, ontology)}
-    assert list(shapes) == ["SituationShape", "EventShape", "FoundingShape"]
-    node = shapes["FoundingShape"]
+    assert list(shapes) == ["SituationShape", "EventShape", "TestFoundingShape"]
+    node = shapes["TestFoundingShape"]
     assert (node.target_class, node.label, node.description) == (
-        SKG + "Founding", "founding", "Test kind: states found an organization.")
+        SKG + "TestFounding", "test founding", "Test kind: states found an organization.")
     assert [(p.name, p.path, p.field, p.min_count, p.max_count, p.cls, p.datatype, p.label, p.description)
             for p in node.properties] == [
-        ("Founding-founder", SKG + "founder", "founders", 1, None, SKG + "Actor", None, "founder",
+        ("TestFounding-testFounder", SKG + "testFounder", "founders", 1, None, SKG + "Actor", None, "founder",
          "one or more founders (each an Actor) who found it"),
-        ("Founding-organization", SKG + "organization", "organization", 1, 1, SKG + "Organization", None,
-         "organization", "exactly one organization (an Organization, Alliance, Regime or ArmedGroup), the "
+        ("TestFounding-testFounded", SKG + "testFounded", "organization", 1, 1, SKG + "Organization", None,
+         "organization", "exactly one organization (an Organization), the "
          "organization founded"),
-        ("Founding-description", SKG + "description", "charter", None, 1, None, XSD + "string",
+        ("TestFounding-description", SKG + "description", "charter", None, 1, None, XSD + "string",
          "charter", "at most one charter, non-empty plain text"),
-        ("Founding-unanimous", SKG + "unanimous", "unanimous", None, 1, None, XSD + "boolean",
+        ("TestFounding-unanimous", SKG + "unanimous", "unanimous", None, 1, None, XSD + "boolean",
          "unanimous", "at most one unanimous, true or false (xsd:boolean)"),
     ]
 
@@ -141,7 +148,7 @@ def test_the_test_kind_gets_its_readme_row(ontology):
     assert data_model_table(KINDS_UNDER_TEST, ontology).splitlines() == [
         "| class (`skg:`) | kind | fields in a fact file (**required**) | time |",
         "| --- | --- | --- | --- |",
-        "| `Founding` | event | **`founders`** (list of Actor), **`organization`** (Organization), `charter`, "
+        "| `TestFounding` | event | **`founders`** (list of Actor), **`organization`** (Organization), `charter`, "
         "`unanimous` (true or false) | `date` |",
     ]
 
@@ -150,7 +157,7 @@ def test_a_valid_report_of_the_test_kind_compiles_and_passes_its_shapes(tmp_path
     source, compiled, entity_types = _compile(tmp_path, ontology, FACTS % (FOUNDERS, "true"))
     assert source.problems == []
     assert compiled.facts == 1
-    founders = sorted(q.object.value for q in compiled.quads if q.predicate.value == SKG + "founder")
+    founders = sorted(q.object.value for q in compiled.quads if q.predicate.value == SKG + "testFounder")
     assert founders == ["https://w3id.org/sahel-kg/entity/otherland", "https://w3id.org/sahel-kg/entity/testland"]
     assert [q.object for q in compiled.quads if q.predicate.value == SKG + "unanimous"] == [
         ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))]
@@ -161,7 +168,7 @@ def test_a_valid_report_of_the_test_kind_compiles_and_passes_its_shapes(tmp_path
 def test_a_report_missing_its_required_role_fails_with_the_exact_message(tmp_path, ontology):
     source, _, _ = _compile(tmp_path, ontology, FACTS % ("", "true"))
     assert [str(p) for p in source.problems] == [
-        f"{source.path}:8: fact 'founding': a Founding needs 'founders' [required-field]"]
+        f"{source.path}:8: fact 'founding': a TestFounding needs 'founders' [required-field]"]
 
 
 def test_a_field_of_the_test_kind_written_wrong_fails_with_its_kinds_message(tmp_path, ontology):
@@ -172,7 +179,7 @@ def test_a_field_of_the_test_kind_written_wrong_fails_with_its_kinds_message(tmp
 
 def test_the_shapes_catch_the_missing_role_in_rdf_too(tmp_path, ontology):
     _, compiled, entity_types = _compile(tmp_path, ontology, FACTS % (FOUNDERS, "true"))
-    compiled.quads = [q for q in compiled.quads if q.predicate.value != SKG + "founder"]
+    compiled.quads = [q for q in compiled.quads if q.predicate.value != SKG + "testFounder"]
     problems = validate_compiled(compiled, entity_types, ontology.quads, build_shapes(KINDS_UNDER_TEST, ontology))
     assert [str(p) for p in problems] == [
         f"{compiled.path}: fact 'founding', field 'founders': no founder given; expected one or more founders "
