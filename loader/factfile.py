@@ -31,6 +31,7 @@ from .fieldkinds import FactReferenceKind, FieldProblem, TimeKind
 from .identity import identity_key, report_iri
 from .namespaces import GRAPH, SK, SKG
 from .ontology import Ontology
+from .quantities import Strength
 from .rdfmap import article_quads, entity_quads, report_quads
 from .rdfterms import indefinite as _a
 from .rdfterms import local as _local
@@ -121,6 +122,30 @@ def declare_entities(source: FactFileSource, index: EntityIndex, ontology: Ontol
     return declared
 
 
+# pairs of roles one fact cannot give to one entity
+DISTINCT_ROLES = (("deploying_state", "host_state"),)
+MAX_TROOPS = 10_000_000  # a sanity bound: more is a typo (the largest armies have about 2 million)
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _shown(quote: str) -> str:
+    """The quote's start, on one line (a message is one line)."""
+    return f"{quote[:60]}{'...' if len(quote) > 60 else ''}".replace("\n", "\\n")
+
+
+def _in_whole_words(quote: str, body: str) -> bool:
+    """Whether the quote is somewhere in the body not cut out of a word: "N" or "ige" of "Niger" is no quote."""
+    first = quote[0].isalnum()
+    last = quote[-1].isalnum()
+    at = body.find(quote)
+    while at >= 0:
+        end = at + len(quote)
+        if not (first and at > 0 and body[at - 1].isalnum()) and not (last and end < len(body) and body[end].isalnum()):
+            return True
+        at = body.find(quote, at + 1)
+    return False
+
+
 @dataclass(frozen=True)
 class Quote:
     """A sentence of the article and who the article says it from (the source's words, an actor's IRI)."""
@@ -196,6 +221,7 @@ class ReportCompiler:
         if kind.one_of and all(entry.get(key) is None for key in kind.one_of):
             self.problem("required-field", f"a {kind.name} needs {' or '.join(repr(k) for k in kind.one_of)}",
                          name, None, entry)
+        self.distinct_roles(fact)
         self.times(fact)
         self.attribution(fact)
         self.quotes(fact)
@@ -224,6 +250,18 @@ class ReportCompiler:
                     continue
                 getattr(fact, key).append(target)
 
+    def distinct_roles(self, fact: CompiledReport) -> None:
+        """Roles that cannot be one entity: a state does not deploy troops onto its own territory."""
+        keys = {spec.key for spec in fact.kind.fields}
+        for first, second in DISTINCT_ROLES:
+            if not {first, second} <= keys:
+                continue
+            both = set(fact.values.get(fact.kind.field(first).prop, [])) & set(fact.values.get(fact.kind.field(second).prop, []))
+            for term in sorted(both, key=str):
+                entity = self.index.entities.get(term.value)
+                self.problem("distinct-roles", f"'{first}' and '{second}' are both {entity.label if entity else term.value}; "
+                             f"a {fact.kind.name} has a {first} other than its {second}", fact.ident, second, fact.entry)
+
     def field_value(self, fact: CompiledReport, spec: schema.Field) -> None:
         """Each value of one field, parsed by the field's kind."""
         unit = spec.unit
@@ -237,6 +275,12 @@ class ReportCompiler:
                 parsed = unit.parse(spec, item, fact.kind, self)
             except FieldProblem as problem:
                 self.problem(problem.rule, problem.message, fact.ident, spec.key, fact.entry)
+                continue
+            strength = parsed.value if isinstance(parsed.value, Strength) else None
+            if strength and max(strength.low, strength.high or 0) > MAX_TROOPS:
+                self.problem("troops", f"a troop strength of {max(strength.low, strength.high or 0):,} is more than "
+                             f"any state has ever fielded (at most {MAX_TROOPS:,}); check the number", fact.ident,
+                             spec.key, fact.entry)
                 continue
             if parsed.ref is not None:
                 fact.refs.setdefault(spec.prop, []).append(parsed.ref)
@@ -354,10 +398,16 @@ class ReportCompiler:
                 self.problem("quote", "a quote must be non-empty text", name, "quote", entry)
             elif quote not in self.article.body:
                 self.problem("quote-in-article", f"the quote is not in article {self.article.slug}: "
-                             f"'{quote[:60]}{'...' if len(quote) > 60 else ''}' (quotes are verbatim, "
-                             "including curly quotes and apostrophes)", name, "quote", entry)
+                             f"'{_shown(quote)}' (quotes are verbatim, including curly quotes and apostrophes)",
+                             name, "quote", entry)
+            elif PARAGRAPH_BREAK.search(quote):
+                self.problem("quote-in-article", f"the quote '{_shown(quote)}' runs over more than one paragraph; "
+                             "quote each paragraph on its own", name, "quote", entry)
+            elif not _in_whole_words(quote, self.article.body):
+                self.problem("quote-in-article", f"the quote '{_shown(quote)}' is in article {self.article.slug} "
+                             "only as part of a word; a quote starts and ends on whole words", name, "quote", entry)
             elif quote in seen:
-                self.problem("quote", f"the same quote is given twice: '{quote[:60]}{'...' if len(quote) > 60 else ''}'",
+                self.problem("quote", f"the same quote is given twice: '{_shown(quote)}'",
                              name, "quote", entry)
             else:
                 seen.add(quote)
@@ -407,6 +457,8 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
                            line=doc.key_lines["article"], field="article")
         else:
             try:
+                if "\0" in ref:
+                    raise ArticleError(f"article path {ref!r} holds a NUL character")
                 article = read_article((source.path.parent / ref).resolve())
             except ArticleError as err:
                 source.problem("missing-article", str(err), line=doc.key_lines["article"], field="article")

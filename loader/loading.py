@@ -29,6 +29,7 @@ from .namespaces import (
 )
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
+from .reading import check_file_name
 from .roles import Regimes
 from .store import KnowledgeGraph
 
@@ -298,6 +299,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             if path.suffix in YAML_SUFFIXES:
                 sources.append(read_fact_file(path, display))
             elif path.suffix in RDF_FORMATS:
+                check_file_name(path, display)
                 parsed = _parse_rdf(path, display)
                 compiled += parsed.files
                 copies.update({graph: (display, quads) for graph, quads in parsed.copies.items()})

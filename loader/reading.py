@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +24,21 @@ class FactFileSource:
 
 
 MAX_FACT_FILE_BYTES = 16 * 1024 * 1024  # one article's facts are a few hundred kB at most
+# a file's name may name its graph: only characters an IRI path keeps as they are
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_file_name(path: Path, display: str) -> None:
+    """InvalidInput when the file's name cannot name a graph (a space, '>', '#'...)."""
+    if not FILE_NAME.fullmatch(path.stem):
+        raise InvalidInput([Problem(display, "file-name", f"the file name '{path.name}' may hold only letters, digits, "
+                                    "'-', '_' and '.', since it names the file's graph; rename the file")])
 
 
 def read_fact_file(path: Path, display: str | None = None) -> FactFileSource:
     """Read and parse one YAML file; syntax problems raise InvalidInput at once."""
     display = display or str(path)
+    check_file_name(path, display)
     size = path.stat().st_size
     if size > MAX_FACT_FILE_BYTES:  # refused before reading: a huge file is a mistake, not an article
         raise InvalidInput([Problem(display, "file-size", f"the file is {size / 1e6:.1f} MB; a fact file holds one "
@@ -41,7 +52,7 @@ def read_fact_file(path: Path, display: str | None = None) -> FactFileSource:
     try:
         doc = parse_yaml(text)
     except YamlProblem as err:
-        raise InvalidInput([Problem(display, "yaml-syntax", str(err), err.line)]) from None
+        raise InvalidInput([Problem(display, err.rule, str(err), err.line)]) from None
     if doc is None:
         raise InvalidInput([Problem(display, "empty-file", "the file is empty (expected 'entities:' and/or 'facts:')")])
     if not isinstance(doc, LineDict):

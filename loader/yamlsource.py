@@ -1,13 +1,22 @@
-"""Safe YAML reading that keeps line numbers and refuses what fact files never need."""
+"""Safe YAML reading that keeps line numbers and refuses what fact files never need.
+
+PyYAML reads YAML 1.1, whose number forms surprise: ``0100`` is 64 (octal), ``16:40`` is 1000 (base
+60), ``0x3E8`` is 1000. A number is taken only when it is written as YAML 1.2 and a reader would
+write it (``100``, ``-44``, ``2.5``); any other number form is refused, naming what was written. The
+1.1 words for true and false (yes, no, on, off) stay words, as in YAML 1.2.
+"""
 
 from __future__ import annotations
+
+import re
 
 import yaml
 
 
 class YamlProblem(ValueError):
-    def __init__(self, message: str, line: int | None):
+    def __init__(self, message: str, line: int | None, rule: str = "yaml-syntax"):
         self.line = line
+        self.rule = rule
         super().__init__(message)
 
 
@@ -42,7 +51,53 @@ class _Loader(yaml.SafeLoader):
         return mapping
 
 
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+"
+                    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+
+
+NUMBER_RULE = "yaml-1.1-number"
+
+
+def _number_problem(text: str) -> str:
+    """Why a YAML 1.1 number form is refused, in the words of what was written."""
+    digits = text.lstrip("+-")
+    if ":" in text:
+        form = "a base-60 number in YAML 1.1"
+    elif digits[:2].lower() in ("0x", "0o", "0b"):
+        form = "a hexadecimal, octal or binary number"
+    elif "_" in text:
+        form = "a number with '_' between its digits"
+    elif digits[:1] == "0" and digits[1:2].isdigit():
+        form = "a number with a leading zero, which YAML 1.1 reads as octal"
+    else:
+        form = "a number in a form of YAML 1.1 only"
+    return (f"'{text}' is {form}; write the number in decimal without leading zeros (e.g. 100), "
+            "or quote it if it is text or a date")
+
+
+def _construct_int(loader, node):
+    if not _DECIMAL.fullmatch(node.value):
+        raise YamlProblem(_number_problem(node.value), node.start_mark.line + 1, NUMBER_RULE)
+    return int(node.value)
+
+
+def _construct_float(loader, node):
+    if not _FLOAT.fullmatch(node.value):
+        raise YamlProblem(_number_problem(node.value), node.start_mark.line + 1, NUMBER_RULE)
+    return loader.construct_yaml_float(node)
+
+
+def _construct_bool(loader, node):
+    # YAML 1.2: only true and false are booleans; yes/no/on/off are words (a country code "NO")
+    value = loader.construct_scalar(node)
+    return value.lower() == "true" if value.lower() in ("true", "false") else value
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 # Dates stay text: the loader checks them itself and says which fact holds an impossible one.
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
