@@ -7,9 +7,11 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .namespaces import SK
+from .namespaces import GRAPH, OWL, RDFS, SCHEMA, SK, SKOS, WD
+from .problems import Problem
+from .rdfterms import local as _local
 
 
 def normalize_name(name: str) -> str:
@@ -61,3 +63,116 @@ class EntityIndex:
         return None, f"unknown entity '{name}'{hint} (declare it under 'entities:' if it is new)"
 
 
+
+
+# Who may say what an entity is called. An article's file adds facts and new entities; the names and
+# the Wikidata id of an entity already declared elsewhere are that file's (the reference file's, for
+# the reference entities), so that no unrelated file can rename Niger "Mali" or make "Putin" ambiguous.
+REFERENCE_GRAPH = GRAPH + "reference"
+LABEL, ALIAS, WIKIDATA = RDFS + "label", SKOS + "altLabel", SCHEMA + "sameAs"
+_SAME_AS = OWL + "sameAs"
+
+
+@dataclass
+class Declaration:
+    """What one graph says an entity is called."""
+
+    labels: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    wikidata: set[str] = field(default_factory=set)
+
+    def add(self, predicate: str, value: str) -> None:
+        {LABEL: self.labels, ALIAS: self.aliases, WIKIDATA: self.wikidata}[predicate].add(value)
+
+
+def declarations_in(quads) -> dict[str, Declaration]:
+    """entity IRI -> its labels, aliases and Wikidata ids in these quads."""
+    found: dict[str, Declaration] = defaultdict(Declaration)
+    for quad in quads:
+        if quad.predicate.value in (LABEL, ALIAS, WIKIDATA) and quad.subject.value.startswith(SK):
+            found[quad.subject.value].add(quad.predicate.value, quad.object.value)
+    return found
+
+
+def stored_declarations(kg, replaced: set[str]) -> dict[str, dict[str, Declaration]]:
+    """graph -> entity -> what the graph says it is called, for every stored graph a batch does not replace."""
+    graphs: dict[str, dict[str, Declaration]] = defaultdict(lambda: defaultdict(Declaration))
+    if kg is None:
+        return graphs
+    rows = kg.query("SELECT ?g ?e ?p ?o WHERE { VALUES ?p { rdfs:label skos:altLabel schema:sameAs } "
+                    "GRAPH ?g { ?e ?p ?o } FILTER(STRSTARTS(STR(?e), STR(sk:))) }")
+    for row in rows:
+        if row["g"].value not in replaced:
+            graphs[row["g"].value][row["e"].value].add(row["p"].value, row["o"].value)
+    return graphs
+
+
+def entity_problems(files, stored: dict[str, dict[str, Declaration]]) -> list[Problem]:
+    """Names and ids a batch's files may not give: a new label, alias or Wikidata id for an entity
+    declared in another graph (unless in the reference file), a name already naming another entity,
+    one Wikidata id on two entities, owl:sameAs between two of the project's entities."""
+    batch = {item.graph: declarations_in(item.quads) for item in files}
+    everywhere: dict[str, dict[str, Declaration]] = {**stored, **batch}
+    owner_of_name: dict[str, set[str]] = defaultdict(set)
+    owner_of_id: dict[str, set[str]] = defaultdict(set)
+    for entities in everywhere.values():
+        for iri, said in entities.items():
+            for name in said.labels | said.aliases | {iri.removeprefix(SK)}:
+                owner_of_name[normalize_name(name)].add(iri)
+            for item in said.wikidata:
+                owner_of_id[item].add(iri)
+    problems = []
+    for item in files:
+        display, own = str(item.path), batch[item.graph]
+        for quad in item.quads:
+            s, o = quad.subject, quad.object
+            if quad.predicate.value == _SAME_AS and s.value.startswith(SK) and o.value.startswith(SK) and s != o:
+                problems.append(Problem(display, "same-as", f"<{s.value}> owl:sameAs <{o.value}> makes two of the "
+                                        "project's entities one; they are distinct entities", fact=_named(s.value)))
+        for iri, said in sorted(own.items()):
+            where = _named(iri)
+            if item.graph != REFERENCE_GRAPH:
+                known = {graph: entities[iri] for graph, entities in everywhere.items()
+                         if graph != item.graph and iri in entities}
+                if known:
+                    problems += _changes(display, iri, said, known)
+                    continue
+                for name in sorted(said.labels | said.aliases):
+                    others = sorted(owner_of_name[normalize_name(name)] - {iri})
+                    if others:
+                        problems.append(Problem(display, "name-taken", f"the name '{name}' already names "
+                                                f"{', '.join(_local(o) for o in others)}; a name names one entity",
+                                                fact=where))
+            for wikidata in sorted(said.wikidata):
+                others = sorted(owner_of_id[wikidata] - {iri})
+                if others:
+                    problems.append(Problem(display, "wikidata-id", f"{wikidata.removeprefix(WD)} is already the "
+                                            f"Wikidata item of {', '.join(_local(o) for o in others)}; one item is one "
+                                            "entity", fact=where, field="wikidata"))
+    return problems
+
+
+def _changes(display: str, iri: str, said: Declaration, known: dict[str, Declaration]) -> list[Problem]:
+    """What this file says of an entity declared elsewhere that is not said there."""
+    labels = set().union(*(k.labels for k in known.values()))
+    names = labels | set().union(*(k.aliases for k in known.values()))
+    ids = set().union(*(k.wikidata for k in known.values()))
+    where = "the reference file" if REFERENCE_GRAPH in known else "graph " + ", ".join(f"<{g}>" for g in sorted(known))
+    new = [("label", v) for v in sorted(said.labels - labels)] + [("aliases", v) for v in sorted(said.aliases - names)]
+    new += [("wikidata", v) for v in sorted(said.wikidata - ids)]
+    return [Problem(display, "entity-owned", f"'{value.removeprefix(WD)}' would change {_what(key, labels, names, ids)} "
+                    f"of {_local(iri)}, declared in {where}; a fact file adds facts and new entities, and an entity "
+                    "changes only where it is declared", fact=_named(iri), field=key)
+            for key, value in new]
+
+
+def _what(key: str, labels: set[str], names: set[str], ids: set[str]) -> str:
+    if key == "label":
+        return "the label (" + " / ".join(f"'{v}'" for v in sorted(labels)) + ")"
+    if key == "aliases":
+        return "the names (" + ", ".join(f"'{v}'" for v in sorted(names)) + ")"
+    return "the Wikidata item (" + (", ".join(v.removeprefix(WD) for v in sorted(ids)) or "none") + ")"
+
+
+def _named(iri: str) -> str:
+    return f"entity '{_local(iri)}'"

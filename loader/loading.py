@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import schema
+from .entities import entity_problems, stored_declarations
 from .export import canonical
 from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph, is_inferred
@@ -29,7 +30,7 @@ from .namespaces import (
 )
 from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
-from .reading import check_file_name
+from .reading import check_file_name, rdf_file_problems
 from .roles import Regimes
 from .store import KnowledgeGraph
 
@@ -303,6 +304,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
                 parsed = _parse_rdf(path, display)
                 compiled += parsed.files
                 copies.update({graph: (display, quads) for graph, quads in parsed.copies.items()})
+                problems += [p for item in parsed.files for p in rdf_file_problems(item.quads, display)]
             else:
                 problems.append(Problem(display, "file-type", "not a fact file (.yaml) or an RDF file "
                                         f"({', '.join(RDF_FORMATS)})"))
@@ -334,6 +336,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             names = ", ".join(str(i.path) for i in items)
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))
+    problems += entity_problems(compiled, stored_declarations(kg, {item.graph for item in compiled}))
     if not problems:  # the SHACL shapes (ontology/shapes.ttl), on each file's own triples
         from .shapes import validate_compiled  # pySHACL takes ~0.1 s to import: only when validating
         entity_types = {iri: entity.types for iri, entity in index.entities.items()}
