@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
 import json
@@ -17,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from . import api
 from .namespaces import PREFIXES
@@ -46,8 +48,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Without markup or emoji codes: a file name, a message or an answer is printed as it is
+# (rich would read "file.yaml:100:" as the emoji :100: and "[b]" as bold).
+out = Console(soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 # Where the graph is: the on-disk store, or a SPARQL 1.1 server. Declared once, added to every
 # command that reads or writes the graph by @graph_options.
@@ -102,6 +106,8 @@ def graph_options(command):
             return command(*args, target=target, **kwargs)
         except StoreError as error:
             _fail(worded(error))
+        except OSError as error:  # the disk, the file system or the store itself
+            _fail(worded_os_error(error))
 
     run.__signature__ = signature.replace(parameters=parameters + extra)
     run.__annotations__ = {p.name: p.annotation for p in parameters + extra}
@@ -161,8 +167,31 @@ def worded(error: Exception) -> str:
     return str(error)
 
 
+OS_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space, then try again",
+    errno.EROFS: "the file system is read-only; use a store or a file on a writable disk",
+    errno.EACCES: "permission denied; use a store or a file you may write",
+    errno.EPERM: "permission denied; use a store or a file you may write",
+    errno.ENOENT: "no such file or folder; check the path (a folder to write in must exist)",
+    errno.ENOTDIR: "a part of the path is a file, not a folder; check the path",
+    errno.EISDIR: "it is a folder; give a file name",
+}
+
+
+def worded_os_error(error: OSError) -> str:
+    """An error of the disk or of the store, in one line that says what to do."""
+    hint = OS_HINTS.get(error.errno) if error.errno else None
+    if hint is None and "No space left" in str(error):
+        hint = OS_HINTS[errno.ENOSPC]
+    if error.filename:
+        return f"{error.filename}: {hint or error.strerror}"
+    if hint:
+        return hint
+    return f"the store failed: {' '.join(str(error).split())}"
+
+
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err.print(Text.assemble(("error:", "bold red"), f" {message}"), highlight=False)
     raise typer.Exit(code)
 
 
@@ -361,6 +390,13 @@ def query(
         _stop_now(worded(error))
     except QueryError as error:
         _fail(worded(error), 2)
+    try:
+        _print_answer(answer, fmt, formats, named.title or "")
+    except OSError as error:  # met while the answer is computed: a failed SERVICE call, a damaged store
+        _fail(f"the query failed: {' '.join(str(error).split())}")
+
+
+def _print_answer(answer, fmt: str, formats: dict, title: str) -> None:
     result = answer.result
     if isinstance(result, ox.QueryBoolean):
         print(json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
@@ -379,7 +415,7 @@ def query(
     names = [v.value for v in result.variables if v.value not in answer.bound]
     rows = [[_compact(row[n]) for n in names] for row in result]
     asked = ", ".join(f"{k}={v}" for k, v in sorted(answer.bound.items()))
-    _print_rows(named.title or "", asked, names, rows)
+    _print_rows(title, asked, names, rows)
 
 
 def _stop_now(message: str) -> None:
@@ -404,6 +440,8 @@ def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target, 
         kg.update(text, allow_service=allow_service, allow_load=allow_load)
     except QueryError as error:
         _fail(worded(error), 2)
+    except OSError as error:  # e.g. LOAD <file://...> of a file that is not RDF
+        _fail(f"the update failed, nothing was changed: {' '.join(str(error).split())}")
     out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
 
 
@@ -460,7 +498,10 @@ def export_graph(
     except api.UnknownFormat as error:
         _fail(str(error), 2)
     if output:
-        output.write_bytes(data)
+        try:
+            output.write_bytes(data)
+        except OSError as error:
+            _fail(f"cannot write the export to {output}: {OS_HINTS.get(error.errno) or error.strerror}")
         err.print(f"wrote {output} ({len(data)} bytes)", highlight=False)
     else:
         sys.stdout.buffer.write(data)
@@ -611,10 +652,12 @@ def check(*, target: Target) -> None:
     Example: sahelkg check
     """
     from .reasoning import JavaMissing, ReasonerError  # loads owlready2: only when asked
+    from .shapes import _quiet  # rdflib would log a traceback for each ill-typed literal; the report names each
 
     kg = _open(target, read_only=True)
     try:
-        report = kg.check()
+        with _quiet():
+            report = kg.check()
     except (JavaMissing, ReasonerError) as error:
         _fail(str(error))
     if report.consistent:

@@ -175,6 +175,10 @@ class KnowledgeGraph:
                     "wait for it to finish or stop it, then try again"
                 ) from None
             raise StoreError(f"cannot open the store at {self.path}: {err}") from None
+        except RuntimeError as err:  # RocksDB's "Corruption: ...": the files are not a store any more
+            self._release_lock()
+            raise StoreError(f"the store at {self.path} is damaged ({' '.join(str(err).split())}); "
+                             "load the data into a new store") from None
         except BaseException:
             self._release_lock()
             raise
@@ -188,8 +192,9 @@ class KnowledgeGraph:
             except RuntimeError:
                 if attempt == attempts - 1:
                     raise StoreError(
-                        f"the store at {self.path} is being rewritten by another process (a load); "
-                        "try again when it has finished"
+                        f"the store at {self.path} cannot be read: another process (a load) is rewriting it, "
+                        "or it is damaged; try again when the load has finished, and if this persists, "
+                        "load the data into a new store"
                     ) from None
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")

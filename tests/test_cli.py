@@ -182,18 +182,26 @@ def test_library_messages_name_no_option():
 
 
 def test_validation_prints_nothing_and_leaves_logging_alone(tmp_path, capfd, caplog):
-    """rdflib logs every ill-typed literal; the library silences rdflib's and pySHACL's loggers while
-    they run, not logging as a whole, and prints nothing itself."""
+    """rdflib logs every ill-typed literal; the library refuses them (saying so in a Problem) and
+    silences rdflib's and pySHACL's loggers while they run, not logging as a whole, and prints nothing itself."""
     import logging
 
     from loader import api
+    from loader.problems import InvalidInput
 
     ill_typed = tmp_path / "ill-typed.ttl"
     ill_typed.write_text('<https://w3id.org/sahel-kg/entity/niger> <http://www.w3.org/2000/01/rdf-schema#comment> '
                          '"many"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
     capfd.readouterr()
     with caplog.at_level(logging.INFO):
-        assert [item.path for item in api.validate(ill_typed).files] == [ill_typed]
+        with pytest.raises(InvalidInput) as refused:
+            api.validate(ill_typed)
+        assert [str(p) for p in refused.value.problems] == [
+            f"{ill_typed}: 'many' is not a value of integer (in <https://w3id.org/sahel-kg/entity/niger> "
+            "<http://www.w3.org/2000/01/rdf-schema#comment>) [ill-typed]"]
+        well_typed = tmp_path / "well-typed.ttl"
+        well_typed.write_text(ill_typed.read_text(encoding="utf-8").replace('"many"', '"12"'), encoding="utf-8")
+        assert [item.path for item in api.validate(well_typed).files] == [well_typed]
         logging.getLogger("a-notebook").warning("still heard")
     assert [(r.name, r.getMessage()) for r in caplog.records] == [("a-notebook", "still heard")]
     assert capfd.readouterr() == ("", "")

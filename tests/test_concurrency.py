@@ -107,7 +107,8 @@ def test_a_second_process_gets_a_clear_message_or_a_complete_state_while_a_load_
     assert which_state(dump(store), bulk) == "after"
 
 
-REWRITTEN = "the store at {path} is being rewritten by another process (a load); try again when it has finished"
+REWRITTEN = ("the store at {path} cannot be read: another process (a load) is rewriting it, or it is damaged; "
+             "try again when the load has finished, and if this persists, load the data into a new store")
 
 
 def test_read_only_opens_at_every_moment_of_a_load_see_before_or_after(bulk, tmp_path):
