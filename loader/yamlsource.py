@@ -110,8 +110,12 @@ def parse_yaml(text: str):
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
-        raise YamlProblem(f"invalid YAML: {err.problem or err.context}", line) from None
+        raise YamlProblem(f"invalid YAML: {' '.join(str(err.problem or err.context).split())}", line) from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. a control character
+        line = text[: err.position].count("\n") + 1 if isinstance(err.position, int) else None
+        raise YamlProblem(f"invalid YAML: the character U+{err.character:04X} is not allowed in YAML text"
+                          if isinstance(err.character, int) else f"invalid YAML: {err.reason}", line) from None
     except yaml.YAMLError as err:
-        raise YamlProblem(f"invalid YAML: {err}", None) from None
+        raise YamlProblem(f"invalid YAML: {' '.join(str(err).split())}", None) from None
     except (ValueError, TypeError, RecursionError) as err:  # a value PyYAML could not build
         raise YamlProblem(f"invalid YAML value: {err}", None) from None
