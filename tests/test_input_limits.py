@@ -141,6 +141,19 @@ def test_a_store_on_a_read_only_file_system_is_one_line(tmp_path):
             read_only.chmod(0o755)
 
 
+def test_a_full_disk_is_one_line(tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(small)],
+                                           capture_output=True).returncode:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        refused(["load", str(DATA_DIR), "--store", str(small / "store")], [
+            "error: the disk is full; free some space, then try again"])
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+
+
 def test_check_names_an_ill_typed_literal_without_a_traceback(tmp_path):
     store = tmp_path / "store"
     update = ('INSERT DATA { GRAPH <https://w3id.org/sahel-kg/graph/x> { <https://w3id.org/sahel-kg/entity/niger> '
