@@ -7,7 +7,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .namespaces import GRAPH, OWL, RDFS, SCHEMA, SK, SKOS, WD
 from .problems import Problem
@@ -135,20 +135,20 @@ def entity_problems(files, stored: dict[str, dict[str, Declaration]]) -> list[Pr
                 known = {graph: entities[iri] for graph, entities in everywhere.items()
                          if graph != item.graph and iri in entities}
                 if known:
-                    problems += _changes(display, iri, said, known)
+                    problems += [replace(p, line=_line(item, iri, p.field)) for p in _changes(display, iri, said, known)]
                     continue
                 for name in sorted(said.labels | said.aliases):
                     others = sorted(owner_of_name[normalize_name(name)] - {iri})
                     if others:
                         problems.append(Problem(display, "name-taken", f"the name '{name}' already names "
                                                 f"{', '.join(_local(o) for o in others)}; a name names one entity",
-                                                fact=where))
+                                                line=_line(item, iri), fact=where))
             for wikidata in sorted(said.wikidata):
                 others = sorted(owner_of_id[wikidata] - {iri})
                 if others:
                     problems.append(Problem(display, "wikidata-id", f"{wikidata.removeprefix(WD)} is already the "
                                             f"Wikidata item of {', '.join(_local(o) for o in others)}; one item is one "
-                                            "entity", fact=where, field="wikidata"))
+                                            "entity", line=_line(item, iri, "wikidata"), fact=where, field="wikidata"))
     return problems
 
 
@@ -172,6 +172,14 @@ def _what(key: str, labels: set[str], names: set[str], ids: set[str]) -> str:
     if key == "aliases":
         return "the names (" + ", ".join(f"'{v}'" for v in sorted(names)) + ")"
     return "the Wikidata item (" + (", ".join(v.removeprefix(WD) for v in sorted(ids)) or "none") + ")"
+
+
+def _line(item, iri: str, key: str | None = None) -> int | None:
+    """The line of an entity's declaration (or of one of its fields) in a fact file; RDF files have none."""
+    entry = getattr(item, "declarations", {}).get(iri)
+    if entry is None:
+        return None
+    return entry.key_lines.get(key, entry.line) if key else entry.line
 
 
 def _named(iri: str) -> str:

@@ -61,6 +61,7 @@ class CompiledFile:
     compiled: list[CompiledReport] = field(default_factory=list)  # its reports, as compiled
     deferred: bool = False  # a role waits for the batch's regimes (``regime_of``)
     merges: list[str] = field(default_factory=list)  # what its reports merged with, in words
+    declarations: dict[str, LineDict] = field(default_factory=dict)  # entity IRI -> its entry, for messages' lines
 
 
 def declare_entities(source: FactFileSource, index: EntityIndex, ontology: Ontology) -> list[tuple[str, LineDict]]:
@@ -471,6 +472,7 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
     for iri, entry in declared:
         out.quads.extend(entity_quads(iri, entry, graph))
     out.entities = len(declared)
+    out.declarations = dict(declared)
     if facts_raw is None or article is None:
         return out
     if not isinstance(facts_raw, list):

@@ -200,9 +200,9 @@ def test_two_entities_of_one_file_may_not_share_a_wikidata_item(store, seed_dump
                 "  - id: test-two\n    type: City\n    label: Test Two\n    wikidata: Q42\n")
     facts = fact_file(tmp_path, str(CORPUS_ARTICLE), entities)
     refused(["load", str(facts), "--store", str(store)], [
-        f"{facts}: entity 'test-one', field 'wikidata': Q42 is already the Wikidata item of test-two; one item is one "
+        f"{facts}:7: entity 'test-one', field 'wikidata': Q42 is already the Wikidata item of test-two; one item is one "
         "entity [wikidata-id]",
-        f"{facts}: entity 'test-two', field 'wikidata': Q42 is already the Wikidata item of test-one; one item is one "
+        f"{facts}:11: entity 'test-two', field 'wikidata': Q42 is already the Wikidata item of test-one; one item is one "
         "entity [wikidata-id]", SUMMARY.format(n=2)])
     assert dump(store) == seed_dump
 
