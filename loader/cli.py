@@ -390,13 +390,6 @@ def query(
         _stop_now(worded(error))
     except QueryError as error:
         _fail(worded(error), 2)
-    try:
-        _print_answer(answer, fmt, formats, named.title or "")
-    except OSError as error:  # met while the answer is computed: a failed SERVICE call, a damaged store
-        _fail(f"the query failed: {' '.join(str(error).split())}")
-
-
-def _print_answer(answer, fmt: str, formats: dict, title: str) -> None:
     result = answer.result
     if isinstance(result, ox.QueryBoolean):
         print(json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
@@ -415,7 +408,7 @@ def _print_answer(answer, fmt: str, formats: dict, title: str) -> None:
     names = [v.value for v in result.variables if v.value not in answer.bound]
     rows = [[_compact(row[n]) for n in names] for row in result]
     asked = ", ".join(f"{k}={v}" for k, v in sorted(answer.bound.items()))
-    _print_rows(title, asked, names, rows)
+    _print_rows(named.title or "", asked, names, rows)
 
 
 def _stop_now(message: str) -> None:
@@ -440,8 +433,6 @@ def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target, 
         kg.update(text, allow_service=allow_service, allow_load=allow_load)
     except QueryError as error:
         _fail(worded(error), 2)
-    except OSError as error:  # e.g. LOAD <file://...> of a file that is not RDF
-        _fail(f"the update failed, nothing was changed: {' '.join(str(error).split())}")
     out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
 
 

@@ -101,15 +101,18 @@ def test_export_to_a_missing_folder_or_a_full_disk_is_one_line(store):
 def test_an_update_whose_load_fails_is_one_line_and_changes_nothing(store, seed_dump, tmp_path):
     not_rdf = tmp_path / "notes.ttl"
     not_rdf.write_text("this is not Turtle\n", encoding="utf-8")
-    refused(["query", f"LOAD <file://{not_rdf}>", "--allow-update", "--store", str(store)], [
-        "error: the update failed, nothing was changed: invalid format"])
+    refused(["query", f"LOAD <file://{not_rdf}>", "--allow-update", "--allow-load", "--store", str(store)], [
+        "error: cannot run the update: invalid format"], code=2)
     assert dump(store) == seed_dump
 
 
 def test_a_failed_service_call_is_one_line(store):
+    # allowed on purpose: refused by default (tests/test_serve.py and test_cli.py test that)
     # port 9 (discard) is refused by Oxigraph's HTTP client itself: no request leaves the machine
-    refused(["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "--store", str(store)], [
-        "error: the query failed: The port 9 is not allowed for HTTP(S) because it is dedicated to an other use"])
+    refused(["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "--allow-service",
+             "--store", str(store)], [
+        "error: cannot run the query: The port 9 is not allowed for HTTP(S) because it is dedicated to an other use"],
+        code=2)
 
 
 def test_a_damaged_store_is_named_for_reading_and_for_writing(store):
