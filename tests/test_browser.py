@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from test_serve import serving
 
+from loader.queries import named_queries
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WAIT = 30  # seconds; the page needs well under one
@@ -59,9 +61,7 @@ def test_a_named_query_runs_from_the_page_and_its_rows_show(seed_store_path, tmp
         browser.get(url)
         wait = WebDriverWait(browser, WAIT)
         listed = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#named-queries li[data-query]"))
-        assert [item.get_attribute("data-query") for item in listed] == [
-            "claims", "conflicts", "contacts", "corroboration", "foreign-presences", "memberships", "partners",
-            "relations", "sources", "spans", "timeline", "who-rules"]
+        assert [item.get_attribute("data-query") for item in listed] == list(named_queries())
         # the editor opens with the project's prefixes declared
         editor = wait.until(lambda d: d.execute_script(
             "return window.sahelkg && window.sahelkg.yasgui.getTab().getYasqe().getValue()"))

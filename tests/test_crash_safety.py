@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from bigdata import BigLoad, build, cli, dump, load_args, start, which_state
 
-KILLS = 22        # kills at random moments over the whole load (more if some come after it ended)
+KILLS = 10        # kills at random moments over the whole load (more if some come after it ended)
 AIMED_KILLS = 4   # kills aimed at the commit: while its log record is written, and just after
 SEED = 20240326
 
@@ -109,7 +109,7 @@ def test_sigkill_during_a_big_load_leaves_the_state_before_or_after_it(bulk, tmp
           f"{landed} kills at random moments: {outcomes['before']} before, {outcomes['after']} after "
           f"({outcomes['finished first']} came after the load had finished); kills aimed at the commit: "
           f"{dict(aimed)}\n" + " ".join(sorted(timeline, key=lambda t: float(t.split("s")[0]))))
-    assert landed >= 20, f"only {landed} kills hit a running load: {dict(outcomes)}"
+    assert landed >= KILLS - 2, f"only {landed} kills hit a running load: {dict(outcomes)}"
     states = Counter(outcomes) + Counter({key.split(": ")[1]: n for key, n in aimed.items()})
     assert states["before"] >= 1 and states["after"] >= 1, (
         f"the kills did not land on both sides of the commit: {dict(outcomes)} {dict(aimed)}")
