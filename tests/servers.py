@@ -27,6 +27,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -350,3 +351,37 @@ def _stop(process: subprocess.Popen[bytes], *, asked: bool = False, grace: float
 def _tail(log: Path) -> str:
     text = log.read_text(errors="replace") if log.exists() else ""
     return text[-_LOG_TAIL:]
+
+
+@contextmanager
+def listener(answer: bytes | None = None):
+    """A socket listening on 127.0.0.1 as another server would; yields (its URL, a list of the
+    connections it got). With `answer`, each connection gets it as soon as it sends something."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    got: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection = server.accept()[0]
+            except (TimeoutError, OSError):
+                continue
+            got.append(connection)
+            if answer is not None:
+                connection.settimeout(5)
+                connection.recv(65536)
+                connection.sendall(answer)
+                connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", got
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+        for connection in got:
+            connection.close()

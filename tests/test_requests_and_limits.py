@@ -8,14 +8,12 @@ listening socket stands for "another server": the tests assert it was never cont
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 from bigdata import cli
-from servers import oxigraph_server
+from servers import listener, oxigraph_server
 from typer.testing import CliRunner
 
 import loader
@@ -31,40 +29,6 @@ RUNAWAY_ROWS = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def run(*args):
     """The CLI in this process (fast); a stopped query ends its process, so that one runs apart."""
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
-@contextmanager
-def listener(answer: bytes | None = None):
-    """A socket listening on 127.0.0.1 as another server would; yields (its URL, a list of the
-    connections it got). With `answer`, each connection gets it as soon as it sends something."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    got: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection = server.accept()[0]
-            except (TimeoutError, OSError):
-                continue
-            got.append(connection)
-            if answer is not None:
-                connection.settimeout(5)
-                connection.recv(65536)
-                connection.sendall(answer)
-                connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", got
-    finally:
-        stop.set()
-        thread.join()
-        server.close()
-        for connection in got:
-            connection.close()
 
 
 @pytest.mark.parametrize(("text", "update", "found"), [

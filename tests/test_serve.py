@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from bigdata import DATA, cli, start
+from servers import listener
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from loader.queries import named_queries
@@ -314,31 +315,6 @@ def test_serve_sends_no_request_elsewhere_and_refuses_other_sites(tmp_path):
             "the request body is 100000000000 bytes; this server takes at most 67108864")
     with KnowledgeGraph(store, read_only=True) as kg:
         assert len(kg) == 0
-
-
-@contextmanager
-def listener():
-    """A socket listening as another server would; yields (its URL, the connections it got)."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    got: list = []
-    done = threading.Event()
-
-    def accept() -> None:
-        while not done.is_set():
-            try:
-                got.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", got
-    finally:
-        done.set()
-        thread.join()
-        server.close()
 
 
 @contextmanager
