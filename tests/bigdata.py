@@ -13,6 +13,7 @@ N-Quads lines of every quad, read with pyoxigraph after the writing process is g
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -96,6 +97,7 @@ def load_args(big: Path, store: Path) -> tuple:
 
 def dump(store: Path) -> list[str]:
     """Every quad of the store as sorted N-Quads lines; the store is closed again before returning."""
+    gc.collect()  # a CLI run in this process closed its store: make sure no reference still holds the lock
     opened = ox.Store(str(store))
     try:
         return sorted(opened.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())

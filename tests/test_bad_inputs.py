@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import resource
 import shutil
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
+from bigdata import dump
 from typer.testing import CliRunner
 
 from loader.cli import app
@@ -19,16 +18,8 @@ SUMMARY = "{n} problem(s); nothing was written."
 runner = CliRunner()
 
 
-def dump(store: Path) -> bytes:
-    gc.collect()  # the CLI closed its store; make sure no reference keeps the lock
-    kg = ox.Store(str(store))
-    data = b"".join(sorted(ox.serialize([q], format=ox.RdfFormat.N_QUADS) for q in kg))
-    del kg
-    return data
-
-
 @pytest.fixture(scope="module")
-def seed_dump(seed_store_path) -> bytes:
+def seed_dump(seed_store_path) -> list[str]:
     scratch = seed_store_path.parent / "corpus-reference"
     shutil.copytree(seed_store_path, scratch)
     return dump(scratch)

@@ -7,15 +7,14 @@ The fact files written here are test texts; they cite the bad-input corpus's cop
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import subprocess
 import tomllib
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
+from bigdata import dump
 from typer.testing import CliRunner
 
 from loader.cli import app
@@ -26,15 +25,6 @@ SUMMARY = "{n} problem(s); nothing was written."
 CORPUS_ARTICLE = Path(__file__).parent / "bad_inputs" / "articles" / "bad-inputs-article.md"
 QUOTE = ("The United States still stations some 1,000 troops in Niger although movements have been limited since "
          "the coup and Washington has curbed assistance to the government.")
-
-
-def dump(store: Path) -> bytes:
-    """The store's every quad, sorted: equal dumps, byte-identical content."""
-    gc.collect()  # the CLI closed its store; make sure no reference keeps the lock
-    kg = ox.Store(str(store))
-    data = b"".join(sorted(ox.serialize([q], format=ox.RdfFormat.N_QUADS) for q in kg))
-    del kg
-    return data
 
 
 def fact_file(directory: Path, article: str, entities: str = "", name: str = "facts.yaml") -> Path:
@@ -53,7 +43,7 @@ def store(seed_store_path, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seed_dump(seed_store_path, tmp_path_factory) -> bytes:
+def seed_dump(seed_store_path, tmp_path_factory) -> list[str]:
     scratch = tmp_path_factory.mktemp("limits") / "reference-store"
     shutil.copytree(seed_store_path, scratch)
     return dump(scratch)
