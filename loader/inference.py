@@ -61,4 +61,4 @@ def infer(quads: list[ox.Quad], ontology: Ontology, graph: str) -> list[ox.Quad]
         for cls in classes:
             for ancestor in ontology.superclasses.get(cls, {cls}):
                 triples.add(ox.Triple(node, _TYPE, ox.NamedNode(ancestor)))
-    return sorted((ox.Quad(t.subject, t.predicate, t.object, target) for t in triples - asserted), key=str)
+    return [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples - asserted]
