@@ -257,15 +257,19 @@ def load(
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
     for item in report.files:
-        out.print(f"loaded {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples "
+        out.print(f"loaded {item.path}: {item.facts} facts, {item.entities} entities, {item.triples} triples "
                   f"-> <{item.graph}>", highlight=False)
         _print_merges(item)
-    facts = [fact for facts in report.merged.values() for fact in facts]
-    conflicts = sum(len(fact.conflicts) for fact in facts)
-    out.print(f"facts touched: {len(facts)}, with {conflicts} conflict(s) between reports"
-              + (" (sahelkg conflicts lists them)" if conflicts else ""), highlight=False)
+    out.print(f"facts touched: {report.facts_touched}, with {report.conflicts} conflict(s) between reports"
+              + (" (sahelkg conflicts lists them)" if report.conflicts else ""), highlight=False)
+    _print_change(kg, report)
+
+
+def _print_change(kg, report) -> None:
     where = "endpoint" if kg.is_remote else "store"
-    out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
+    batches = f" in {report.batches} transactions" if report.batches > 1 else ""
+    out.print(f"{where} {kg.location}: {report.quads_added} quads added, {report.quads_removed} removed{batches}",
+              highlight=False)
 
 
 @app.command()
@@ -286,11 +290,9 @@ def remove(
     except InvalidInput as error:
         _report_problems(error.problems, "text")
         raise typer.Exit(1) from None
-    facts = sum(len(facts) for facts in report.merged.values())
-    where = "endpoint" if kg.is_remote else "store"
-    out.print(f"removed {len(articles)} article(s); {facts} fact(s) they reported remain, from other articles",
-              highlight=False)
-    out.print(f"{where} {kg.location}: {report.triples_before} -> {report.triples_after} quads", highlight=False)
+    out.print(f"removed {len(articles)} article(s); {report.facts_touched} fact(s) they reported remain, from other "
+              "articles", highlight=False)
+    _print_change(kg, report)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .merge import Fact, Report, derive, facts_graph, reports_from_quads
 from .namespaces import (
     FACTS_GRAPH,
     GRAPH,
+    LOADED_FROM,
     ONTOLOGY_GRAPH,
     PROJECT_ROOT,
     PROV,
@@ -50,28 +52,45 @@ class Prepared:
 
     files: list[CompiledFile] = field(default_factory=list)
     facts: dict[str, list[Fact]] = field(default_factory=dict)  # identity key -> its facts (none: all gone)
-    sources: dict[str, str] | None = None  # graph -> the file it was loaded from, for every file graph after the batch
+    sources: dict[str, str | None] = field(default_factory=dict)  # file graph -> the file it is loaded from (None: gone)
 
     def graphs(self, ontology: Ontology) -> dict[str, list[ox.Quad]]:
         """Every graph the batch writes: its files' graphs, the facts graphs it touches, their inferences,
-        the ontology, and the record of where each graph was loaded from."""
+        and the ontology (where each file graph was loaded from is `sources`, written beside them)."""
         graphs = {item.graph: item.quads for item in self.files}
         for key, facts in self.facts.items():
             graphs[facts_graph(key)] = [q for fact in facts for q in fact.quads]
         for graph in list(graphs):
             graphs[inferred_graph(graph)] = infer(graphs[graph], ontology, graph)
         graphs[ONTOLOGY_GRAPH] = ontology.quads
-        if self.sources is not None:
-            graphs[SOURCES_GRAPH] = source_quads(self.sources)
         return graphs
 
 
 @dataclass
+class LoadedFile:
+    """What a load says of one file it wrote; its quads are in the store, not kept here, so a load of
+    many files holds only one batch of them at a time."""
+
+    path: Path
+    graph: str
+    facts: int
+    entities: int
+    triples: int
+    merges: list[str]
+
+    @classmethod
+    def of(cls, item: CompiledFile) -> LoadedFile:
+        return cls(item.path, item.graph, item.facts, item.entities, len(item.quads), item.merges)
+
+
+@dataclass
 class LoadReport:
-    files: list[CompiledFile] = field(default_factory=list)
-    triples_before: int = 0
-    triples_after: int = 0
-    merged: dict[str, list[Fact]] = field(default_factory=dict)  # identity key -> its facts, as written
+    files: list[LoadedFile] = field(default_factory=list)
+    quads_added: int = 0
+    quads_removed: int = 0  # a graph written again counts both ways
+    facts_touched: int = 0  # the facts (identity keys' facts) the load derived again
+    conflicts: int = 0  # between the reports of those facts
+    batches: int = 0  # transactions: one, unless the load had more than `batch_files` files
 
     @property
     def facts(self) -> int:
@@ -80,6 +99,15 @@ class LoadReport:
     @property
     def entities(self) -> int:
         return sum(f.entities for f in self.files)
+
+    def add(self, prepared: Prepared, change) -> None:
+        self.files += [LoadedFile.of(item) for item in prepared.files]
+        facts = [fact for facts in prepared.facts.values() for fact in facts]
+        self.facts_touched += len(facts)
+        self.conflicts += sum(len(fact.conflicts) for fact in facts)
+        self.quads_added += change.added
+        self.quads_removed += change.removed
+        self.batches += 1
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -114,9 +142,6 @@ def known_entities(kg: KnowledgeGraph | None) -> EntityIndex:
 
 # --- where a graph comes from ------------------------------------------------------------------------
 
-LOADED_FROM = SKG + "loadedFrom"
-
-
 def source_name(path: Path) -> str:
     """The file a graph is loaded from, named the same on every machine: relative to the project
     when it is in the project, else its absolute path."""
@@ -127,18 +152,21 @@ def source_name(path: Path) -> str:
         return resolved.as_posix()
 
 
-def stored_sources(kg) -> dict[str, str]:
-    """Graph -> the file it was loaded from, as the store records it."""
+def stored_sources(kg, graphs: Iterable[str] | None = None) -> dict[str, str]:
+    """Graph -> the file it was loaded from, as the store records it: of these graphs, or of all."""
     if kg is None:
         return {}
-    rows = kg.query(f"SELECT ?g ?file WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
-    return {row["g"].value: row["file"].value for row in rows}
-
-
-def source_quads(sources: dict[str, str]) -> list[ox.Quad]:
-    graph = ox.NamedNode(SOURCES_GRAPH)
-    return [ox.Quad(ox.NamedNode(g), ox.NamedNode(LOADED_FROM), ox.Literal(file), graph)
-            for g, file in sorted(sources.items())]
+    if graphs is None:
+        rows = kg.query(f"SELECT ?g ?file WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
+        return {row["g"].value: row["file"].value for row in rows}
+    found: dict[str, str] = {}
+    ordered = sorted(set(graphs))
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        values = " ".join(f"<{g}>" for g in ordered[start:start + KEYS_PER_QUERY])
+        rows = kg.query(f"SELECT ?g ?file WHERE {{ VALUES ?g {{ {values} }} "
+                        f"GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
+        found.update({row["g"].value: row["file"].value for row in rows})
+    return found
 
 
 def written_by_loader(graph: str) -> str | None:
@@ -343,13 +371,14 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
         for item in compiled:
             problems += validate_compiled(item, entity_types, ontology.quads)
     # whether the files may replace the store's graphs, once each file is right in itself
-    stored = stored_sources(kg)
+    graphs = {item.graph for item in compiled}
     if not problems:
-        problems += _sources_kept(compiled, stored, set(kg.named_graphs()) if kg is not None else set(), replace)
+        present = kg.graphs_present(graphs) if kg is not None else set()
+        problems += _sources_kept(compiled, stored_sources(kg, graphs), present, replace)
     if problems:
         raise InvalidInput(problems)
-    stored.update({item.graph: source_name(item.path) for item in compiled})
-    prepared = Prepared(compiled, merge_facts(compiled, kg, _labeller(index)), stored)
+    records = {item.graph: source_name(item.path) for item in compiled}
+    prepared = Prepared(compiled, merge_facts(compiled, kg, _labeller(index)), records)
     # the merged facts must keep the rules each report keeps alone (one start, one end, ...)
     problems = _validate_merged(prepared, index, ontology)
     if copies:
@@ -481,25 +510,54 @@ def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
     if problems:
         raise InvalidInput(problems)
     ontology = load_ontology()
-    sources = {g: file for g, file in stored_sources(kg).items() if g not in graphs}
-    prepared = Prepared([], merge_facts([], kg, _labeller(known_entities(kg)), removed=set(graphs)), sources)
+    prepared = Prepared([], merge_facts([], kg, _labeller(known_entities(kg)), removed=set(graphs)),
+                        dict.fromkeys(graphs))
     writes = prepared.graphs(ontology)
     for graph in graphs:
         writes[graph] = []
         writes[inferred_graph(graph)] = []
-    report = LoadReport([], triples_before=len(kg), merged=prepared.facts)
-    kg.replace_graphs(writes)
-    report.triples_after = len(kg)
+    report = LoadReport()
+    report.add(prepared, kg.replace_graphs(writes, prepared.sources))
     return report
 
 
-def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False) -> LoadReport:
+BATCH_FILES = 1000  # files one transaction writes at most: what bounds the memory of a large load
+
+
+def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_files: int = BATCH_FILES,
+         progress: Callable[[int, int], None] | None = None) -> LoadReport:
     """Validate, then replace each file's graph, the facts graphs it touches, their inferences and
     the ontology graph, in one transaction. A graph loaded from another file is refused unless
-    ``replace`` (on purpose: the other file's content goes)."""
+    ``replace`` (on purpose: the other file's content goes).
+
+    More than ``batch_files`` files are loaded in batches of that many, in name order, each batch
+    validated against the store and the batches before it, then written in a transaction of its
+    own: memory stays that of one batch. A problem stops the load before its batch is written, and
+    says which files the store then holds; loading the same files again finishes the load (files
+    already loaded are compared and left as they are). ``progress(files done, files in all)`` is
+    called after each batch.
+    """
     ontology = load_ontology()
-    prepared = prepare(paths, kg, ontology, replace=replace)
-    report = LoadReport(prepared.files, triples_before=len(kg), merged=prepared.facts)
-    kg.replace_graphs(prepared.graphs(ontology))
-    report.triples_after = len(kg)
+    files = expand(paths)
+    batches = [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
+    report = LoadReport()
+    for number, batch in enumerate(batches):
+        try:
+            prepared = prepare(batch, kg, ontology, replace=replace)
+        except InvalidInput as error:
+            if number:
+                error.problems.append(_stopped_after(report, batches, number))
+            raise
+        report.add(prepared, kg.replace_graphs(prepared.graphs(ontology), prepared.sources))
+        del prepared  # the next batch's quads replace this one's
+        if progress is not None:
+            progress(sum(len(b) for b in batches[:number + 1]), len(files))
     return report
+
+
+def _stopped_after(report: LoadReport, batches: list[list[Path]], number: int) -> Problem:
+    done = sum(len(b) for b in batches[:number])
+    return Problem(str(batches[number][0]), "load-stopped",
+                   f"the load stopped at batch {number + 1} of {len(batches)} (from this file on): the {done} files "
+                   f"before it, up to {batches[number - 1][-1]}, are loaded, each batch in its own transaction; "
+                   "fix the problems and run the same load again to finish it")

@@ -29,9 +29,9 @@ import pyoxigraph as ox
 from SPARQLWrapper import BASIC, DIGEST, INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
-from .namespaces import BASE, XSD, sparql_prologue
+from .namespaces import BASE, LOADED_FROM, SOURCES_GRAPH, XSD, sparql_prologue
 from .queries import QueryTimeout, inline, query_form
-from .store import StoreError
+from .store import Change, StoreError
 
 STAGING = BASE + "staging/"  # graphs a load writes before moving them in place
 PAGE_ROWS = 5_000  # below Virtuoso's default ResultSetMaxRows (10,000)
@@ -339,8 +339,10 @@ class RemoteGraph:
 
     # --- writing ---
 
-    def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
-        """Replace each named graph with the given quads.
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
+                       sources: dict[str, str | None] | None = None) -> Change:
+        """Replace each named graph with the given quads, and record the file each graph was loaded
+        from (``sources``: graph -> file, None to forget it; the record graph is written whole).
 
         A failure before the final request leaves every graph as it was. The final request moves all
         staging graphs in place at once; Oxigraph applies it atomically, Virtuoso operation by
@@ -348,6 +350,8 @@ class RemoteGraph:
         """
         from .export import canonical
 
+        if sources:
+            graphs = {**graphs, SOURCES_GRAPH: self._sources_after(sources)}
         current = self.counts(graphs)
         wanted = {graph: {q.triple for q in quads} for graph, quads in sorted(graphs.items())}
         same_size = {g: n for g, n in current.items() if n == len(wanted[g])}
@@ -359,7 +363,7 @@ class RemoteGraph:
             if triples or graph in current:
                 changed[graph] = triples
         if not changed:
-            return
+            return Change()
         # staging graphs a broken load could not drop are part of the default graph's union: remove them
         self._drop_quietly(self.staging_graphs())
         run = secrets.token_hex(6)
@@ -391,6 +395,18 @@ class RemoteGraph:
         except RemoteError as error:
             self._drop_quietly(staging.values())  # moved graphs are gone already; unmoved ones must go
             raise LoadOutcomeUnknown(error) from None
+        return Change(sum(len(t) for t in changed.values()), sum(current.get(g, 0) for g in changed))
+
+    def _sources_after(self, sources: dict[str, str | None]) -> list[ox.Quad]:
+        rows = self.query(f"SELECT ?g ?file WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
+        files = {row["g"].value: row["file"].value for row in rows}
+        files.update(sources)
+        graph, record = ox.NamedNode(SOURCES_GRAPH), ox.NamedNode(LOADED_FROM)
+        return [ox.Quad(ox.NamedNode(g), record, ox.Literal(file), graph) for g, file in sorted(files.items()) if file]
+
+    def graphs_present(self, graphs: Iterable[str]) -> set[str]:
+        """Which of these graphs the server holds."""
+        return set(self.counts(graphs))
 
     def _drop_quietly(self, graphs: Iterable[str]) -> None:
         graphs = list(graphs)

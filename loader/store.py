@@ -8,11 +8,12 @@ import os
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .namespaces import LOADED_FROM, PREFIXES, SOURCES_GRAPH
 
 DEFAULT_STORE = Path(".sahelkg") / "store"
 STORE_ENV = "SAHELKG_STORE"
@@ -157,9 +158,20 @@ def _has_blank_node(quad: ox.Quad) -> bool:
     return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
-def _replacing(replaced: dict[str, list[ox.Quad]], additions: list[ox.Quad]) -> str:
-    """A SPARQL update that writes these graphs again and adds these quads."""
+@dataclass(frozen=True)
+class Change:
+    """How many quads a write added and took away (a graph written again counts both ways)."""
+
+    added: int = 0
+    removed: int = 0
+
+
+def _replacing(replaced: dict[str, list[ox.Quad]], additions: list[ox.Quad], removals: list[ox.Quad]) -> str:
+    """A SPARQL update that writes these graphs again, takes these quads away and adds these."""
     parts = [f"DROP SILENT GRAPH <{graph}>" for graph in replaced]
+    if removals:
+        parts.append("DELETE DATA {\n" + " .\n".join(
+            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in removals) + " .\n}")
     by_graph: dict[str, list[ox.Quad]] = {graph: list(quads) for graph, quads in replaced.items()}
     for quad in additions:
         by_graph.setdefault(quad.graph_name.value, []).append(quad)
@@ -230,32 +242,37 @@ class KnowledgeGraph:
             return ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
         return answer
 
-    def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
-        """Replace each named graph with the given quads, all in one transaction.
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
+                       sources: dict[str, str | None] | None = None) -> Change:
+        """Replace each named graph with the given quads, and record the file each graph was
+        loaded from (``sources``: graph -> file, None to forget it), all in one transaction.
 
         A graph whose content would not change is left alone, so that reloading the same files
         leaves the store byte-identical (rewriting would relabel the ontology's blank nodes). What
         only adds quads (a new article's graphs, new records of sources) is added with ``extend``,
         which is twice as fast as the same quads in a SPARQL update; a graph whose quads change
         otherwise is dropped and written again in the update, which then carries the additions too.
+        Every step reads only the graphs written, never the whole store.
         """
-        additions, replaced = self._changes(graphs)
-        if replaced:
+        additions, removals, replaced, dropped = self._changes(graphs, sources or {})
+        if replaced or removals:
             # one SPARQL update is one transaction: either every graph is replaced or none is
-            self.store.update(_replacing(replaced, additions))
+            self.store.update(_replacing(replaced, additions, removals))
         elif additions:
             self.store.extend(additions)  # one transaction too
         self.store.flush()
+        return Change(len(additions) + sum(len(set(q)) for q in replaced.values()), len(removals) + dropped)
 
-    def _changes(self, graphs: dict[str, list[ox.Quad]]) -> tuple[list[ox.Quad], dict[str, list[ox.Quad]]]:
-        """The quads to add, and the graphs to write again whole."""
+    def _changes(self, graphs: dict[str, list[ox.Quad]], sources: dict[str, str | None]):
+        """The quads to add, those to take away, the graphs to write again whole, and how many quads
+        those held."""
         from .export import canonical
 
         additions: list[ox.Quad] = []
         replaced: dict[str, list[ox.Quad]] = {}
-        present = set(self.named_graphs())  # a graph not in the store need not be read to compare
+        dropped = 0
         for graph, quads in sorted(graphs.items()):
-            if graph not in present:
+            if not self.store.contains_named_graph(ox.NamedNode(graph)):
                 additions += quads
                 continue
             current, wanted = set(self.quads(graph)), set(quads)
@@ -263,7 +280,19 @@ class KnowledgeGraph:
                 additions += wanted - current  # nothing to take away: only add (nothing, if it is the same)
             elif len(current) != len(wanted) or canonical(current) != canonical(wanted):
                 replaced[graph] = quads
-        return additions, replaced
+                dropped += len(current)
+        removals: list[ox.Quad] = []
+        record, held_in = ox.NamedNode(LOADED_FROM), ox.NamedNode(SOURCES_GRAPH)
+        for graph, file in sorted(sources.items()):
+            current = set(self.store.quads_for_pattern(ox.NamedNode(graph), record, None, held_in))
+            wanted = {ox.Quad(ox.NamedNode(graph), record, ox.Literal(file), held_in)} if file else set()
+            removals += current - wanted
+            additions += wanted - current
+        return list(dict.fromkeys(additions)), removals, replaced, dropped  # a file may state a triple twice
+
+    def graphs_present(self, graphs: Iterable[str]) -> set[str]:
+        """Which of these graphs the store holds (looked up one by one: the store may hold millions)."""
+        return {g for g in graphs if self.store.contains_named_graph(ox.NamedNode(g))}
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         target = ox.NamedNode(graph) if graph else None
