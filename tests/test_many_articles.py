@@ -19,6 +19,7 @@ from loader.cli import app
 from loader.export import export
 from loader.loading import load, remove
 from loader.namespaces import DATA_DIR, SK, SKG
+from loader.problems import InvalidInput
 from loader.queries import ask
 from loader.store import KnowledgeGraph
 
@@ -461,3 +462,43 @@ def test_the_new_kinds_merge_their_reports_from_several_articles(devset, tmp_pat
         assert [(r["when"].value, r["n"].value) for r in rows] == [("2024", "2")]
     finally:
         kg.close()
+
+
+# --- a load of many files, in batches -----------------------------------------------------------------
+
+def test_a_load_in_batches_gives_the_graph_of_one_load(devset, tmp_path):
+    files = [REFERENCE, ENTITIES, *reversed([SEED, *ARTICLES])]
+    kg = KnowledgeGraph(tmp_path / "store")
+    done = []
+    report = load(files, kg, batch_files=3, progress=lambda files_done, total: done.append((files_done, total)))
+    assert report.batches == -(-len(files) // 3)
+    assert done[-1] == (len(files), len(files)) and len(done) == report.batches
+    assert [item.path for item in report.files] == files
+    assert dump(kg) == dump(devset)
+    kg.close()
+
+
+def test_a_batch_with_a_problem_stops_the_load_after_the_batches_before_it(devset, tmp_path):
+    broken = write_test_text(tmp_path / "broken", "zz-broken", "2024-06-01", "Nothing happened.", """\
+        - id: nothing
+          type: MilitaryPresence
+          colour: red
+        """)
+    files = [REFERENCE, ENTITIES, SEED, *ARTICLES, broken]
+    kg = KnowledgeGraph(tmp_path / "store")
+    with pytest.raises(InvalidInput) as raised:
+        load(files, kg, batch_files=4)
+    stopped = raised.value.problems[-1]
+    written = (len(files) - 1) // 4 * 4
+    assert (stopped.file, stopped.rule, stopped.message) == (
+        str(files[written]), "load-stopped",
+        f"the load stopped at batch {written // 4 + 1} of {-(-len(files) // 4)} (from this file on): the {written} files "
+        f"before it, up to {files[written - 1]}, are loaded, each batch in its own transaction; fix the problems "
+        "and run the same load again to finish it")
+    assert {p.file for p in raised.value.problems[:-1]} == {str(broken)}
+    # the store holds the batches before, as a load of their files alone would have written them
+    assert dump(kg) == dump(build(tmp_path / "before", files[:written]))
+    # the same load again, the file mended (here: left out), finishes it
+    load(files[:-1], kg, batch_files=4)
+    assert dump(kg) == dump(devset)
+    kg.close()
