@@ -20,9 +20,10 @@ class Backend(Protocol):
     def update(self, sparql: str) -> None:
         """Run a SPARQL UPDATE as given (no validation)."""
 
-    def replace_graphs(self, graphs: dict[str, list[ox.Quad]], sources: dict[str, str | None] | None = None):
-        """Replace each named graph with the given quads, leaving unchanged graphs untouched, and record
-        the file each graph was loaded from (None: forget it); returns a `store.Change` (quads added, removed)."""
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]], sources: dict[str, list[ox.Quad]] | None = None):
+        """Replace each named graph with the given quads, leaving unchanged graphs untouched, and the
+        records of where graphs were loaded from (graph -> its quads in SOURCES_GRAPH); returns a
+        `store.Change` (quads added, removed)."""
 
     def graphs_present(self, graphs: Iterable[str]) -> set[str]:
         """Which of these graphs are there (without listing every graph: there may be millions)."""

@@ -9,7 +9,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from .namespaces import GRAPH, OWL, RDFS, SCHEMA, SK, SKOS, WD
+from .namespaces import DECLARES_ENTITIES, GRAPH, OWL, RDFS, SCHEMA, SK, SKOS, SOURCES_GRAPH, WD
 from .problems import Problem
 from .rdfterms import local as _local
 
@@ -94,12 +94,20 @@ def declarations_in(quads) -> dict[str, Declaration]:
     return found
 
 
+def declaring_graphs(kg) -> str:
+    """A pattern binding ?g to the graphs that declare entities, as the store records them, so the
+    labels of facts (millions, in a large store) are not read; nothing if the store has no such
+    records (written otherwise than by sahelkg load): then every graph is read."""
+    pattern = f"GRAPH <{SOURCES_GRAPH}> {{ ?g <{DECLARES_ENTITIES}> true }} "
+    return pattern if kg.query(f"ASK {{ {pattern}}}") else ""
+
+
 def stored_declarations(kg, replaced: set[str]) -> dict[str, dict[str, Declaration]]:
     """graph -> entity -> what the graph says it is called, for every stored graph a batch does not replace."""
     graphs: dict[str, dict[str, Declaration]] = defaultdict(lambda: defaultdict(Declaration))
     if kg is None:
         return graphs
-    rows = kg.query("SELECT ?g ?e ?p ?o WHERE { VALUES ?p { rdfs:label skos:altLabel schema:sameAs } "
+    rows = kg.query(f"SELECT ?g ?e ?p ?o WHERE {{ {declaring_graphs(kg)}VALUES ?p {{ rdfs:label skos:altLabel schema:sameAs }} "
                     "GRAPH ?g { ?e ?p ?o } FILTER(STRSTARTS(STR(?e), STR(sk:))) }")
     for row in rows:
         if row["g"].value not in replaced:

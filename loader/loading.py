@@ -10,12 +10,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import schema
-from .entities import entity_problems, stored_declarations
+from .entities import declaring_graphs, entity_problems, stored_declarations
 from .export import canonical
 from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph, is_inferred
 from .merge import Fact, Report, derive, facts_graph, reports_from_quads
 from .namespaces import (
+    DECLARES_ENTITIES,
     FACTS_GRAPH,
     GRAPH,
     LOADED_FROM,
@@ -24,6 +25,7 @@ from .namespaces import (
     PROV,
     RDF,
     RDFS,
+    SCHEMA,
     SK,
     SKA,
     SKG,
@@ -52,7 +54,7 @@ class Prepared:
 
     files: list[CompiledFile] = field(default_factory=list)
     facts: dict[str, list[Fact]] = field(default_factory=dict)  # identity key -> its facts (none: all gone)
-    sources: dict[str, str | None] = field(default_factory=dict)  # file graph -> the file it is loaded from (None: gone)
+    sources: dict[str, list[ox.Quad]] = field(default_factory=dict)  # file graph -> its records (none: gone)
 
     def graphs(self, ontology: Ontology) -> dict[str, list[ox.Quad]]:
         """Every graph the batch writes: its files' graphs, the facts graphs it touches, their inferences,
@@ -130,7 +132,7 @@ def known_entities(kg: KnowledgeGraph | None) -> EntityIndex:
         # declared, label and kinds, in one file's graph): scanning every rdf:type instead reads each
         # report's and citation's too, ten times slower at 1,000 articles. Asserted types only: the
         # inferred ancestors follow from them through the ontology.
-        "SELECT ?e ?type ?name ?label WHERE { GRAPH ?g { ?e rdfs:label ?label . ?e a ?type } "
+        f"SELECT ?e ?type ?name ?label WHERE {{ {declaring_graphs(kg)}GRAPH ?g {{ ?e rdfs:label ?label . ?e a ?type }} "
         f"FILTER(STRSTARTS(STR(?e), STR(sk:)) && !STRENDS(STR(?g), '{INFERRED_SUFFIX}')) "
         "OPTIONAL { ?e skos:altLabel ?name } }"
     )
@@ -150,6 +152,20 @@ def source_name(path: Path) -> str:
         return resolved.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
         return resolved.as_posix()
+
+
+_NAMING = {RDFS + "label", SKOS + "altLabel", SCHEMA + "sameAs"}
+
+
+def source_records(item: CompiledFile) -> list[ox.Quad]:
+    """What the store records of a file's graph: the file it is loaded from, and whether it declares
+    entities (names a project entity or gives its Wikidata id), so that the index of entities reads
+    those graphs only."""
+    graph, records = ox.NamedNode(item.graph), ox.NamedNode(SOURCES_GRAPH)
+    found = [ox.Quad(graph, ox.NamedNode(LOADED_FROM), ox.Literal(source_name(item.path)), records)]
+    if any(q.predicate.value in _NAMING and q.subject.value.startswith(SK) for q in item.quads):
+        found.append(ox.Quad(graph, ox.NamedNode(DECLARES_ENTITIES), ox.Literal(True), records))
+    return found
 
 
 def stored_sources(kg, graphs: Iterable[str] | None = None) -> dict[str, str]:
@@ -377,7 +393,7 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
         problems += _sources_kept(compiled, stored_sources(kg, graphs), present, replace)
     if problems:
         raise InvalidInput(problems)
-    records = {item.graph: source_name(item.path) for item in compiled}
+    records = {item.graph: source_records(item) for item in compiled}
     prepared = Prepared(compiled, merge_facts(compiled, kg, _labeller(index)), records)
     # the merged facts must keep the rules each report keeps alone (one start, one end, ...)
     problems = _validate_merged(prepared, index, ontology)
@@ -511,7 +527,7 @@ def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
         raise InvalidInput(problems)
     ontology = load_ontology()
     prepared = Prepared([], merge_facts([], kg, _labeller(known_entities(kg)), removed=set(graphs)),
-                        dict.fromkeys(graphs))
+                        {graph: [] for graph in graphs})
     writes = prepared.graphs(ontology)
     for graph in graphs:
         writes[graph] = []

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import BASIC, DIGEST, INSERT, JSON, POST, SELECT, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
-from .namespaces import BASE, LOADED_FROM, SOURCES_GRAPH, XSD, sparql_prologue
+from .namespaces import BASE, SOURCES_GRAPH, XSD, sparql_prologue
 from .queries import QueryTimeout, inline, query_form
 from .store import Change, StoreError
 
@@ -340,9 +340,9 @@ class RemoteGraph:
     # --- writing ---
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
-                       sources: dict[str, str | None] | None = None) -> Change:
-        """Replace each named graph with the given quads, and record the file each graph was loaded
-        from (``sources``: graph -> file, None to forget it; the record graph is written whole).
+                       sources: dict[str, list[ox.Quad]] | None = None) -> Change:
+        """Replace each named graph with the given quads, and the records of where graphs were loaded
+        from (``sources``: graph -> its records, quads of SOURCES_GRAPH; the records graph is written whole).
 
         A failure before the final request leaves every graph as it was. The final request moves all
         staging graphs in place at once; Oxigraph applies it atomically, Virtuoso operation by
@@ -397,12 +397,10 @@ class RemoteGraph:
             raise LoadOutcomeUnknown(error) from None
         return Change(sum(len(t) for t in changed.values()), sum(current.get(g, 0) for g in changed))
 
-    def _sources_after(self, sources: dict[str, str | None]) -> list[ox.Quad]:
-        rows = self.query(f"SELECT ?g ?file WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
-        files = {row["g"].value: row["file"].value for row in rows}
-        files.update(sources)
-        graph, record = ox.NamedNode(SOURCES_GRAPH), ox.NamedNode(LOADED_FROM)
-        return [ox.Quad(ox.NamedNode(g), record, ox.Literal(file), graph) for g, file in sorted(files.items()) if file]
+    def _sources_after(self, sources: dict[str, list[ox.Quad]]) -> list[ox.Quad]:
+        kept = [q for q in self._graphs_quads(self.counts([SOURCES_GRAPH])).get(SOURCES_GRAPH, [])
+                if q.subject.value not in sources]
+        return kept + [q for records in sources.values() for q in records]
 
     def graphs_present(self, graphs: Iterable[str]) -> set[str]:
         """Which of these graphs the server holds."""

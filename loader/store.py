@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import LOADED_FROM, PREFIXES, SOURCES_GRAPH
+from .namespaces import PREFIXES, SOURCES_GRAPH
 
 DEFAULT_STORE = Path(".sahelkg") / "store"
 STORE_ENV = "SAHELKG_STORE"
@@ -243,9 +243,10 @@ class KnowledgeGraph:
         return answer
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
-                       sources: dict[str, str | None] | None = None) -> Change:
-        """Replace each named graph with the given quads, and record the file each graph was
-        loaded from (``sources``: graph -> file, None to forget it), all in one transaction.
+                       sources: dict[str, list[ox.Quad]] | None = None) -> Change:
+        """Replace each named graph with the given quads, and the store's records of where graphs were
+        loaded from (``sources``: graph -> its records, quads of SOURCES_GRAPH about it; none to
+        forget it), all in one transaction.
 
         A graph whose content would not change is left alone, so that reloading the same files
         leaves the store byte-identical (rewriting would relabel the ontology's blank nodes). What
@@ -263,7 +264,7 @@ class KnowledgeGraph:
         self.store.flush()
         return Change(len(additions) + sum(len(set(q)) for q in replaced.values()), len(removals) + dropped)
 
-    def _changes(self, graphs: dict[str, list[ox.Quad]], sources: dict[str, str | None]):
+    def _changes(self, graphs: dict[str, list[ox.Quad]], sources: dict[str, list[ox.Quad]]):
         """The quads to add, those to take away, the graphs to write again whole, and how many quads
         those held."""
         from .export import canonical
@@ -282,10 +283,10 @@ class KnowledgeGraph:
                 replaced[graph] = quads
                 dropped += len(current)
         removals: list[ox.Quad] = []
-        record, held_in = ox.NamedNode(LOADED_FROM), ox.NamedNode(SOURCES_GRAPH)
-        for graph, file in sorted(sources.items()):
-            current = set(self.store.quads_for_pattern(ox.NamedNode(graph), record, None, held_in))
-            wanted = {ox.Quad(ox.NamedNode(graph), record, ox.Literal(file), held_in)} if file else set()
+        held_in = ox.NamedNode(SOURCES_GRAPH)
+        for graph, records in sorted(sources.items()):
+            current = set(self.store.quads_for_pattern(ox.NamedNode(graph), None, None, held_in))
+            wanted = set(records)
             removals += current - wanted
             additions += wanted - current
         return list(dict.fromkeys(additions)), removals, replaced, dropped  # a file may state a triple twice

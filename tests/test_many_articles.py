@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from loader.cli import app
 from loader.export import export
-from loader.loading import load, remove
+from loader.loading import known_entities, load, remove
 from loader.namespaces import DATA_DIR, SK, SKG
 from loader.problems import InvalidInput
 from loader.queries import ask
@@ -502,3 +502,16 @@ def test_a_batch_with_a_problem_stops_the_load_after_the_batches_before_it(devse
     load(files[:-1], kg, batch_files=4)
     assert dump(kg) == dump(devset)
     kg.close()
+
+
+def test_the_entity_index_reads_only_the_graphs_that_declare_entities(devset, monkeypatch):
+    import loader.loading
+
+    declaring = {row["g"].value for row in devset.query(
+        "SELECT ?g WHERE { GRAPH <https://w3id.org/sahel-kg/graph/sources> { ?g skg:declaresEntities true } }")}
+    # the seed's fact file declares an entity of its own (the joint force)
+    assert declaring == {"https://w3id.org/sahel-kg/graph/reference", "https://w3id.org/sahel-kg/graph/devset-entities",
+                         f"https://w3id.org/sahel-kg/article/{SEED.stem}"}
+    recorded = known_entities(devset).entities
+    monkeypatch.setattr(loader.loading, "declaring_graphs", lambda kg: "")  # as for a store without the records
+    assert known_entities(devset).entities == recorded and len(recorded) == 30
