@@ -799,8 +799,8 @@ def main() -> None:
                         help="corpus sizes in articles, comma-separated (default 100,1000; the issue's: 10000,100000)")
     parser.add_argument("--only", default=",".join(PHASES), help=f"phases to run, comma-separated ({','.join(PHASES)})")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs of each query, after one warm-up (default 20)")
-    parser.add_argument("--query-budget", type=float, default=20,
-                        help="stop repeating a query (after 5 runs) once its runs took this many seconds (default 20)")
+    parser.add_argument("--query-budget", type=float, default=15,
+                        help="stop repeating a query (after 5 runs) once its runs took this many seconds (default 15)")
     parser.add_argument("--seed", type=int, default=1, help="the corpus generator's seed (default 1)")
     parser.add_argument("--max-query-seconds", type=float, default=60,
                         help="a query run taking longer is stopped and reported as '> N s' (default 60)")
@@ -810,9 +810,9 @@ def main() -> None:
     parser.add_argument("--rdflib-max-quads", type=int, default=3_000_000,
                         help="rdflib parses no corpus larger than this (its memory: about 1.5 GB a million quads; "
                              "default 3,000,000, about 2,000 articles)")
-    parser.add_argument("--rdflib-timeout", type=float, default=20,
+    parser.add_argument("--rdflib-timeout", type=float, default=10,
                         help="an rdflib query run taking longer is stopped; no run starts after half of it is spent "
-                             "(default 20 s)")
+                             "(default 10 s)")
     parser.add_argument("--rdflib-repeat", type=int, default=3, help="timed runs of each query on rdflib (default 3)")
     parser.add_argument("--startup-repeat", type=int, default=5, help="runs of each start-up command (default 5)")
     parser.add_argument("--results", type=Path, help="write the tables as a Markdown report (bench/RESULTS.md)")
