@@ -1,7 +1,7 @@
 """Benchmark (issue 11): every figure of the scale issue, each comparison measured side by side in one run.
 
     bench/run.py [--sizes 100,1000] [--only load,incremental,queries,export,startup] [--repeat 20]
-                 [--rdflib-size N] [--results bench/RESULTS.md] [--json FILE]
+                 [--rdflib-size N] [--results bench/RESULTS.md] [--json FILE]   (--help for the rest)
     bench/run.py --store DIR [--repeat 20]   # only the named queries, on a store already loaded
 
 Phases (all by default; --only picks some, so that a part can be rerun):
@@ -25,8 +25,9 @@ Phases (all by default; --only picks some, so that a part can be rerun):
 - startup: `sahelkg query who-rules --param state=Niger` on a store of data/ alone, as a whole process (median
   of --startup-repeat after a warm-up), against `python -c "import pyoxigraph"`. Target: within 0.3 s.
 
-Every child is a process of its own (forked from a small server process, so that its peak RSS is its own; the
-commands run as the user runs them, with this checkout first on PYTHONPATH). Corpora are kept in bench/.cache/ by
+Every step runs in a process of its own: the loads and queries in children forked from a server process that has
+imported pyoxigraph and the loader (so each child's peak RSS is its own, from about 60 MB of imported modules), the
+commands (`sahelkg ...`) as the user runs them, with this checkout first on PYTHONPATH. Corpora are kept in bench/.cache/ by
 size, seed and a digest of the generator; their loaded stores and N-Quads dumps beside them, by a digest of the
 loader, ontology and data/ (a changed loader makes new ones); the load phase always loads afresh.
 
