@@ -149,16 +149,20 @@ class Graph:
 
     # --- writing ---
 
-    def load(self, paths: Paths, *, replace: bool = False) -> LoadReport:
+    def load(self, paths: Paths, *, replace: bool = False, batch_files: int | None = None,
+             progress=None) -> LoadReport:
         """Validate fact and RDF files (or directories of them), then write them all or nothing.
 
         Raises `InvalidInput` with every problem found; the graph is then unchanged. A graph loaded
-        from another file (or written otherwise) is replaced only with ``replace=True``.
+        from another file (or written otherwise) is replaced only with ``replace=True``. More than
+        ``batch_files`` files (default 1,000) load in batches, each its own transaction (README,
+        "Large loads"); ``progress(files done, files in all)`` is called after each batch.
         """
-        from .loading import load
+        from .loading import BATCH_FILES, load
 
         self._entities = None
-        return load(_paths(paths), self.backend, replace=replace)
+        return load(_paths(paths), self.backend, replace=replace, batch_files=batch_files or BATCH_FILES,
+                    progress=progress)
 
     def remove(self, articles: str | Iterable[str]) -> LoadReport:
         """Take articles out (by file name, slug or IRI); their facts are derived again from the others."""

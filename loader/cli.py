@@ -208,7 +208,9 @@ def _report_problems(problems, fmt: str) -> None:
     else:
         for problem in problems:
             err.print(str(problem), highlight=False, markup=False)
-        err.print(f"{len(problems)} problem(s); nothing was written.", highlight=False)
+        stopped = [p for p in problems if p.rule == "load-stopped"]
+        written = "the batches before it were written (see the line above)" if stopped else "nothing was written"
+        err.print(f"{len(problems) - len(stopped)} problem(s); {written}.", highlight=False)
 
 
 _opened: list[api.Graph] = []
@@ -237,6 +239,8 @@ def load(
     fmt: ProblemFormat = "text",
     replace: Annotated[bool, typer.Option(
         "--replace", help="Replace graphs loaded from other files (refused without it).")] = False,
+    batch_files: Annotated[int, typer.Option(
+        "--batch-files", min=1, help="Files one transaction writes at most; a larger load goes in batches.")] = 1000,
     *,
     target: Target,
 ) -> None:
@@ -244,7 +248,9 @@ def load(
 
     Reloading a file replaces what it loaded before, so loading the same files twice changes nothing.
     A graph loaded from another file (an article's facts, the reference entities) is replaced only
-    with --replace.
+    with --replace. More than --batch-files files load in batches, each validated against the store
+    and written in its own transaction; a problem stops the load before its batch, and the same
+    command again finishes it.
     With --endpoint, the files are validated here, written to staging graphs on the server, and
     moved in place only when all of them are there: a failure leaves the server's graphs as they were.
 
@@ -252,7 +258,7 @@ def load(
     """
     kg = _open(target)
     try:
-        report = kg.load(files, replace=replace)
+        report = kg.load(files, replace=replace, batch_files=batch_files)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None

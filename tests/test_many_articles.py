@@ -515,3 +515,21 @@ def test_the_entity_index_reads_only_the_graphs_that_declare_entities(devset, mo
     recorded = known_entities(devset).entities
     monkeypatch.setattr(loader.loading, "declaring_graphs", lambda kg: "")  # as for a store without the records
     assert known_entities(devset).entities == recorded and len(recorded) == 30
+
+
+def test_sahelkg_load_says_which_batches_it_wrote_before_a_problem(tmp_path):
+    broken = write_test_text(tmp_path / "broken", "zz-broken", "2024-06-01", "Nothing happened.", """\
+        - id: nothing
+          type: MilitaryPresence
+          colour: red
+        """)
+    store = tmp_path / "store"
+    run = CliRunner().invoke(app, ["load", str(REFERENCE), str(ENTITIES), str(SEED), str(broken),
+                                   "--batch-files", "3", "--store", str(store)])
+    lines = run.stderr.splitlines()
+    assert run.exit_code == 1
+    assert lines[-2] == (f"{broken}: the load stopped at batch 2 of 2 (from this file on): the 3 files before it, up to "
+                         f"{SEED}, are loaded, each batch in its own transaction; fix the problems and run the same "
+                         "load again to finish it [load-stopped]")
+    assert lines[-1] == f"{len(lines) - 2} problem(s); the batches before it were written (see the line above)."
+    assert (store / "CURRENT").exists()
