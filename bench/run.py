@@ -770,6 +770,9 @@ def machine() -> dict:
             "pyoxigraph": ox.__version__, "rdflib": rdflib.__version__, "system": platform.platform()}
 
 
+LIMITS = Path(__file__).resolve().parent / "LIMITS.md"  # hand-written: what limits each figure, and why
+
+
 def markdown(tables: list[Table], about: dict) -> str:
     m = about["machine"]
     head = ["# Benchmark results", "",
@@ -779,7 +782,10 @@ def markdown(tables: list[Table], about: dict) -> str:
             f"- command: `{about['command']}`",
             f"- took: {about['seconds'] / 60:.1f} min", ""]
     targets = [f"- {t.title}: {n}" for t in tables for n in t.notes if n.startswith("target")]
-    return "\n".join(head + ["\n\n".join(t.markdown() for t in tables), "", "## Targets", "", *targets]) + "\n"
+    # what limits each figure is measured by hand (profiles), and kept beside the figures it explains
+    limits = LIMITS.read_text(encoding="utf-8").strip() if LIMITS.exists() else ""
+    return "\n".join(head + ["\n\n".join(t.markdown() for t in tables), "", "## Targets", "", *targets,
+                             *(["", limits] if limits else [])]) + "\n"
 
 
 def jsonable(value):
