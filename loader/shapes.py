@@ -143,7 +143,8 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
         results = _pyshacl_results(data, shapes)
     elif engine == "compiled":
         checker, tree = _checker(shapes), _class_tree(ontology_quads)
-        results = checker.check(compiled.quads, entity_types, tree)
+        with _quiet():  # rdflib logs every ill-typed literal
+            results = checker.check(compiled.quads, entity_types, tree)
         if not results:
             return []  # a valid file costs no rdflib graph
         results = [Result(*(to_rdflib(t) for t in result[:4]), URIRef(result.component)) for result in results]
