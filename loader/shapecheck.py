@@ -21,6 +21,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -59,9 +60,17 @@ class Result(NamedTuple):
 def key(term):
     """How a data term is held: IRIs, blank nodes and texts as pyoxigraph terms; other typed
     literals as the rdflib Literal pySHACL would see (normalised lexical form, value, ill_typed)."""
-    if isinstance(term, ox.Literal) and not term.language and term.datatype.value != _STRING:
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.Literal) and not term.language:
+        datatype = term.datatype.value
+        if datatype != _STRING:
+            return _typed(term.value, datatype)
     return term
+
+
+@lru_cache(maxsize=65536)
+def _typed(value: str, datatype: str) -> Literal:
+    """rdflib Literals are immutable, and dates and numbers repeat: each is parsed once."""
+    return Literal(value, datatype=URIRef(datatype))
 
 
 def _from_shapes(node):

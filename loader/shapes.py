@@ -54,6 +54,8 @@ _CITES = URIRef(SKG + "citation")
 _REPORTED_TYPE = URIRef(SKG + "reportedType")
 _LOCAL_ID = URIRef(SKG + "localId")
 _SUBCLASS_OF, _LABEL = str(RDFS.subClassOf), str(RDFS.label)
+_TYPES = {str(RDF.type), str(_REPORTED_TYPE)}
+_ALWAYS_READ = {str(_CITES), str(_LOCAL_ID), _SUBCLASS_OF}  # what the reporter reads of every node
 
 # Fact-file keys of the properties of the hand-written shapes (the generated ones say sks:field).
 _KEYS = {
@@ -147,8 +149,10 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
             results = checker.check(compiled.quads, entity_types, tree)
         if not results:
             return []  # a valid file costs no rdflib graph
+        # the reporter reads the triples of the results' nodes, the citations' ids and the class tree only
+        about = {t for r in results for t in (r.focus, r.value) if isinstance(t, ox.NamedNode | ox.BlankNode)}
         results = [Result(*(to_rdflib(t) for t in result[:4]), URIRef(result.component)) for result in results]
-        data, own_types, labels = _data_graph(compiled, entity_types, ontology_quads)
+        data, own_types, labels = _data_graph(compiled, entity_types, ontology_quads, about)
     else:
         raise ValueError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if not results:
@@ -175,15 +179,21 @@ def _class_tree(ontology_quads: list[ox.Quad] | tuple) -> ClassTree:
     return found[1]
 
 
-def _data_graph(compiled: CompiledFile, entity_types: dict[str, set[str]],
-                ontology_quads: Iterable[ox.Quad]) -> tuple[rdflib.Graph, dict, dict[URIRef, str]]:
+def _data_graph(compiled: CompiledFile, entity_types: dict[str, set[str]], ontology_quads: Iterable[ox.Quad],
+                about: set | None = None) -> tuple[rdflib.Graph, dict, dict[URIRef, str]]:
     """What is validated, as an rdflib graph: the file, the types of the entities it points to, the
-    class tree; the nodes the file itself types (and their classes); the ontology's English labels."""
+    class tree; the nodes the file itself types (and their classes); the ontology's English labels.
+    With ``about`` (pyoxigraph nodes), the file's triples are only those of these nodes, of the
+    citations' ids and of the class tree: what the reporter reads."""
     data = rdflib.Graph()
     own_types: dict = defaultdict(set)  # the nodes the file itself types, and their classes
     referenced: set[str] = set()
     with _quiet():  # rdflib logs every ill-typed literal
         for quad in compiled.quads:
+            if about is not None and quad.subject not in about and quad.predicate.value not in _ALWAYS_READ:
+                if quad.predicate.value in _TYPES:
+                    own_types[_term(quad.subject)].add(_term(quad.object))
+                continue
             s, p, o = _term(quad.subject), _term(quad.predicate), _term(quad.object)
             data.add((s, p, o))
             if p == _REPORTED_TYPE:
