@@ -273,19 +273,17 @@ def _class_check(cls) -> Callable:
 
 
 def _not_less_or_equal(values: list, others: list) -> list:
-    """pySHACL's sh:lessThanOrEquals: each value, once per other value it is not <= to."""
+    """pySHACL's sh:lessThanOrEquals: each value, once per other value it is not <= to. A blank
+    node is <= nothing (the SHACL spec: a result), where pySHACL raises ReportableRuntimeError and
+    the load would end in a traceback."""
     found = []
     for value in values:
         value = to_rdflib(value)
-        if isinstance(value, BNode):
-            raise RuntimeError("Cannot use sh:lessThanOrEquals to compare a BlankNode.")
         v, v_string = _comparable(value)
         for other in others:
             other = to_rdflib(other)
-            if isinstance(other, BNode):
-                raise RuntimeError("Cannot use sh:lessThanOrEquals to compare a BlankNode.")
             o, o_string = _comparable(other)
-            if v_string != o_string or not v <= o:
+            if isinstance(value, BNode) or isinstance(other, BNode) or v_string != o_string or not v <= o:
                 found.append(value)
     return found
 

@@ -9,6 +9,10 @@ entity index, so that ``sh:class`` sees that Niger is a State) and the class tre
 every kind of fact). Those added triples are context: only nodes the file itself types are
 reported on.
 
+The shapes are checked by ``loader.shapecheck`` (the shapes compiled into Python checks, the
+default) or by pySHACL (the reference: ``engine="pyshacl"`` or ``SAHELKG_VALIDATOR=pyshacl``); both
+give result records with pySHACL's content, and the same Problems.
+
 Each SHACL result becomes one Problem with rule ``shacl:<constraint>`` (``shacl:minCount``,
 ``shacl:class``, ...), the fact's id in its fact file (the ``skg:localId`` of its citations), or
 ``entity '<local name>'`` for an entity, and the fact-file key of the property (the shape's

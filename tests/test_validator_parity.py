@@ -52,8 +52,21 @@ def outcome(compiled: CompiledFile, entity_types, ontology_quads, shapes, engine
 
 def assert_same(compiled: CompiledFile, entity_types, ontology_quads=ONTOLOGY.quads, shapes=None) -> list[str]:
     reference = outcome(compiled, entity_types, ontology_quads, shapes, "pyshacl")
-    assert outcome(compiled, entity_types, ontology_quads, shapes, "compiled") == reference, compiled.path
+    found = outcome(compiled, entity_types, ontology_quads, shapes, "compiled")
+    if reference == "error: ReportableRuntimeError" and _compares_a_blank_node(compiled):
+        # the one known difference: pySHACL cannot compare a blank node (sh:lessThanOrEquals) and
+        # raises; the compiled checks report it, as the SHACL spec says (see the case below)
+        assert any("a blank node" in line and "[shacl:lessThanOrEquals]" in line for line in found), found
+        return found
+    assert found == reference, compiled.path
     return reference
+
+
+def _compares_a_blank_node(compiled: CompiledFile) -> bool:
+    compared = {str(o) for o in shapes_graph().subjects(rdflib.SH.lessThanOrEquals, None)}
+    compared = {str(p) for s in compared for p in shapes_graph().objects(rdflib.URIRef(s), rdflib.SH.path)} | {
+        str(o) for o in shapes_graph().objects(None, rdflib.SH.lessThanOrEquals)}
+    return any(isinstance(q.object, ox.BlankNode) and q.predicate.value in compared for q in compiled.quads)
 
 
 @contextmanager
@@ -253,13 +266,18 @@ def mutated_quads(draw, files: list[CompiledFile]) -> CompiledFile:
     subjects = sorted({q.subject for q in quads}, key=str)
     predicates = sorted({q.predicate for q in quads}, key=str)
     values = st.sampled_from(ODD_VALUES) | st.sampled_from(sorted({q.object for q in quads}, key=str))
+    literals = [i for i, q in enumerate(quads) if isinstance(q.object, ox.Literal)]
     for _ in range(draw(st.integers(1, 4))):
-        edit = draw(st.sampled_from(["drop", "replace", "replace", "add", "add", "retype", "subclass"]))
+        edit = draw(st.sampled_from(["drop", "replace", "literal", "literal", "add", "add", "retype", "subclass"]))
         at = draw(st.integers(0, len(quads) - 1))
         if edit == "drop":
             del quads[at]
+            literals = [i - (i > at) for i in literals if i != at]
         elif edit == "replace":
             quads[at] = ox.Quad(quads[at].subject, quads[at].predicate, draw(values), graph)
+        elif edit == "literal" and literals:  # a date, a number, a text of the file: another value
+            at = draw(st.sampled_from(literals))
+            quads[at] = ox.Quad(quads[at].subject, quads[at].predicate, draw(st.sampled_from(ODD_VALUES)), graph)
         elif edit == "add":
             quads.append(ox.Quad(draw(st.sampled_from(subjects)), draw(st.sampled_from(predicates)), draw(values), graph))
         elif edit == "retype":
@@ -373,6 +391,18 @@ def _component_cases(a: CompiledFile) -> dict[str, tuple[CompiledFile, str]]:
 def test_each_constraint_component_is_found_by_both_engines_with_its_message(component, article, base_files):
     broken, expected = _component_cases(article)[component]
     assert assert_same(broken, base_files[1]) == [f"{article.path}: {expected}"]
+
+
+def test_a_blank_node_compared_in_time_is_a_problem_where_pyshacl_raises(article, base_files):
+    cnsp = _fact(article, "cnsp-rules-niger")
+    broken = _edited(article, drop=[(cnsp, SKG + "startEarliest")],
+                     add=[(cnsp, SKG + "startEarliest", ox.BlankNode("start"))])
+    assert outcome(broken, base_files[1], ONTOLOGY.quads, None, "pyshacl") == "error: ReportableRuntimeError"
+    assert outcome(broken, base_files[1], ONTOLOGY.quads, None, "compiled") == [
+        f"{article.path}: fact 'cnsp-rules-niger', field 'start': a blank node is not a literal value but should be "
+        "a day; expected at most one earliest start, a day (xsd:date) [shacl:datatype]",
+        f"{article.path}: fact 'cnsp-rules-niger', field 'start': the earliest start a blank node is after the latest "
+        "start '2023-07-31'; expected an earliest start on or before the latest start [shacl:lessThanOrEquals]"]
 
 
 def test_every_constraint_component_the_shapes_use_has_its_case():
