@@ -168,17 +168,25 @@ _CHECKERS: dict[int, tuple[rdflib.Graph, Checker]] = {}  # id of a shapes graph 
 _TREES: dict[int, tuple[object, ClassTree]] = {}
 
 
+_KEPT = 8  # shapes graphs (and ontologies) compiled and kept: the project's, and a few tests' own
+
+
 def _checker(shapes: rdflib.Graph) -> Checker:
     """The shapes compiled, once per shapes graph (kept alive here, so its id is not reused)."""
     found = _CHECKERS.get(id(shapes))
     if found is None or found[0] is not shapes:
+        if len(_CHECKERS) >= _KEPT:
+            _CHECKERS.clear()
         found = _CHECKERS[id(shapes)] = (shapes, Checker(shapes))
     return found[1]
 
 
 def _class_tree(ontology_quads: list[ox.Quad] | tuple) -> ClassTree:
+    """The ontology's class tree, once per list of ontology quads."""
     found = _TREES.get(id(ontology_quads))
     if found is None or found[0] is not ontology_quads:
+        if len(_TREES) >= _KEPT:
+            _TREES.clear()
         found = _TREES[id(ontology_quads)] = (ontology_quads, ClassTree.of(ontology_quads))
     return found[1]
 
