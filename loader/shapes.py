@@ -9,6 +9,10 @@ entity index, so that ``sh:class`` sees that Niger is a State) and the class tre
 every kind of fact). Those added triples are context: only nodes the file itself types are
 reported on.
 
+The shapes are checked by ``loader.shapecheck`` (the shapes compiled into Python checks, the
+default) or by pySHACL (the reference: ``engine="pyshacl"`` or ``SAHELKG_VALIDATOR=pyshacl``); both
+give result records with pySHACL's content, and the same Problems.
+
 Each SHACL result becomes one Problem with rule ``shacl:<constraint>`` (``shacl:minCount``,
 ``shacl:class``, ...), the fact's id in its fact file (the ``skg:localId`` of its citations), or
 ``entity '<local name>'`` for an entity, and the fact-file key of the property (the shape's
@@ -19,6 +23,7 @@ The message says what is wrong, then what was expected (the shape's ``sh:descrip
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,7 +31,6 @@ from contextlib import contextmanager
 from functools import cache
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
@@ -40,6 +44,7 @@ from .problems import Problem
 from .rdfterms import indefinite as _a
 from .rdfterms import local as _local
 from .rdfterms import to_rdflib as _term
+from .shapecheck import Checker, ClassTree, Result, to_rdflib
 from .shapegen import SKS, fact_shapes
 from .shapegen import shapes_as_graph as _generated
 
@@ -53,6 +58,8 @@ _CITES = URIRef(SKG + "citation")
 _REPORTED_TYPE = URIRef(SKG + "reportedType")
 _LOCAL_ID = URIRef(SKG + "localId")
 _SUBCLASS_OF, _LABEL = str(RDFS.subClassOf), str(RDFS.label)
+_TYPES = {str(RDF.type), str(_REPORTED_TYPE)}
+_ALWAYS_READ = {str(_CITES), str(_LOCAL_ID), _SUBCLASS_OF}  # what the reporter reads of every node
 
 # Fact-file keys of the properties of the hand-written shapes (the generated ones say sks:field).
 _KEYS = {
@@ -110,20 +117,95 @@ def shapes_graph() -> rdflib.Graph:
     return build_shapes(schema.FACT_TYPES, load_ontology())
 
 
+ENGINE_VARIABLE = "SAHELKG_VALIDATOR"  # "pyshacl": the reference engine instead of the compiled checks
+ENGINES = ("compiled", "pyshacl")
+
+
+def validator_engine() -> str:
+    """The engine that validates: the compiled checks (loader/shapecheck.py) unless the
+    environment asks for pySHACL, the reference they are proven against."""
+    engine = os.environ.get(ENGINE_VARIABLE, "") or "compiled"
+    if engine not in ENGINES:
+        raise ValueError(f"{ENGINE_VARIABLE}={engine!r}: expected one of {', '.join(ENGINES)}")
+    return engine
+
+
 def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
-                      ontology_quads: Iterable[ox.Quad], shapes: rdflib.Graph | None = None) -> list[Problem]:
+                      ontology_quads: Iterable[ox.Quad], shapes: rdflib.Graph | None = None,
+                      engine: str | None = None) -> list[Problem]:
     """SHACL-validate one compiled file; one Problem per result, in a stable order.
 
     ``entity_types`` maps entity IRIs to their class IRIs (the entity index); only the entities
     the file points to are used. ``ontology_quads`` gives the class tree. ``shapes``: the
-    project's (``shapes_graph()``) unless given.
+    project's (``shapes_graph()``) unless given. ``engine``: "compiled" or "pyshacl"
+    (``validator_engine()`` unless given); both give the same Problems.
     """
     shapes = shapes_graph() if shapes is None else shapes
+    engine = engine or validator_engine()
+    if not isinstance(ontology_quads, (list, tuple)):
+        ontology_quads = list(ontology_quads)  # read twice: the class tree, then the labels
+    if engine == "pyshacl":
+        data, own_types, labels = _data_graph(compiled, entity_types, ontology_quads)
+        results = _pyshacl_results(data, shapes)
+    elif engine == "compiled":
+        checker, tree = _checker(shapes), _class_tree(ontology_quads)
+        with _quiet():  # rdflib logs every ill-typed literal
+            results = checker.check(compiled.quads, entity_types, tree)
+        if not results:
+            return []  # a valid file costs no rdflib graph
+        # the reporter reads the triples of the results' nodes, the citations' ids and the class tree only
+        about = {t for r in results for t in (r.focus, r.value) if isinstance(t, ox.NamedNode | ox.BlankNode)}
+        results = [Result(*(to_rdflib(t) for t in result[:4]), URIRef(result.component)) for result in results]
+        data, own_types, labels = _data_graph(compiled, entity_types, ontology_quads, about)
+    else:
+        raise ValueError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if not results:
+        return []
+    return _Reporter(compiled, own_types, data, labels, shapes).problems(results)
+
+
+_CHECKERS: dict[int, tuple[rdflib.Graph, Checker]] = {}  # id of a shapes graph -> (it, its compiled checks)
+_TREES: dict[int, tuple[object, ClassTree]] = {}
+
+
+_KEPT = 8  # shapes graphs (and ontologies) compiled and kept: the project's, and a few tests' own
+
+
+def _checker(shapes: rdflib.Graph) -> Checker:
+    """The shapes compiled, once per shapes graph (kept alive here, so its id is not reused)."""
+    found = _CHECKERS.get(id(shapes))
+    if found is None or found[0] is not shapes:
+        if len(_CHECKERS) >= _KEPT:
+            _CHECKERS.clear()
+        found = _CHECKERS[id(shapes)] = (shapes, Checker(shapes))
+    return found[1]
+
+
+def _class_tree(ontology_quads: list[ox.Quad] | tuple) -> ClassTree:
+    """The ontology's class tree, once per list of ontology quads."""
+    found = _TREES.get(id(ontology_quads))
+    if found is None or found[0] is not ontology_quads:
+        if len(_TREES) >= _KEPT:
+            _TREES.clear()
+        found = _TREES[id(ontology_quads)] = (ontology_quads, ClassTree.of(ontology_quads))
+    return found[1]
+
+
+def _data_graph(compiled: CompiledFile, entity_types: dict[str, set[str]], ontology_quads: Iterable[ox.Quad],
+                about: set | None = None) -> tuple[rdflib.Graph, dict, dict[URIRef, str]]:
+    """What is validated, as an rdflib graph: the file, the types of the entities it points to, the
+    class tree; the nodes the file itself types (and their classes); the ontology's English labels.
+    With ``about`` (pyoxigraph nodes), the file's triples are only those of these nodes, of the
+    citations' ids and of the class tree: what the reporter reads."""
     data = rdflib.Graph()
     own_types: dict = defaultdict(set)  # the nodes the file itself types, and their classes
     referenced: set[str] = set()
     with _quiet():  # rdflib logs every ill-typed literal
         for quad in compiled.quads:
+            if about is not None and quad.subject not in about and quad.predicate.value not in _ALWAYS_READ:
+                if quad.predicate.value in _TYPES:
+                    own_types[_term(quad.subject)].add(_term(quad.object))
+                continue
             s, p, o = _term(quad.subject), _term(quad.predicate), _term(quad.object)
             data.add((s, p, o))
             if p == _REPORTED_TYPE:
@@ -146,16 +228,25 @@ def validate_compiled(compiled: CompiledFile, entity_types: dict[str, set[str]],
         elif (quad.predicate.value == _LABEL and isinstance(quad.object, ox.Literal)
               and quad.object.language in ("en", None)):
             labels[URIRef(quad.subject.value)] = quad.object.value
+    return data, own_types, labels
+
+
+def _pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
+    """The reference engine: pySHACL's report, as result records."""
+    import pyshacl  # ~0.4 s to import: only for the reference engine
+
     with _quiet():
         conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                                inplace=True, advanced=False)
     if conforms:
         return []
-    return _Reporter(compiled, own_types, data, labels, shapes).problems(report)
+    return [Result(*(report.value(result, term) for term in (
+                SH.focusNode, SH.resultPath, SH.value, SH.sourceShape, SH.sourceConstraintComponent)))
+            for result in report.objects(None, SH.result)]
 
 
 class _Reporter:
-    """Turns a pySHACL report graph into Problems for one file."""
+    """Turns validation results (either engine's) into Problems for one file."""
 
     def __init__(self, compiled: CompiledFile, own_types: dict, data: rdflib.Graph, labels: dict[URIRef, str],
                  shapes: rdflib.Graph):
@@ -169,25 +260,20 @@ class _Reporter:
             fact_ids[fact] |= {str(i) for i in data.objects(citation, _LOCAL_ID)}
         self.fact_ids = {fact: "/".join(sorted(ids)) for fact, ids in fact_ids.items() if ids}
 
-    def problems(self, report: rdflib.Graph) -> list[Problem]:
+    def problems(self, results: Iterable[Result]) -> list[Problem]:
         found: list[Problem] = []
-        for result in report.objects(None, SH.result):
-            focus = report.value(result, SH.focusNode)
-            if focus not in self.own_types:
+        for result in results:
+            if result.focus not in self.own_types:
                 continue  # a context node (an entity described in another file): not this file's problem
-            problem = self.problem(report, result, focus)
+            problem = self.problem(result)
             if problem not in found:
                 found.append(problem)
         return sorted(found, key=lambda p: (p.fact or "", p.field or "", p.rule, p.message))
 
-    def problem(self, report: rdflib.Graph, result, focus) -> Problem:
-        shape = report.value(result, SH.sourceShape)
-        component = report.value(result, SH.sourceConstraintComponent)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
+    def problem(self, result: Result) -> Problem:
+        focus, path, value, shape, component = result
         rule = "shacl:" + _constraint_name(component)
-        wrong = self.what_is_wrong(component, shape, focus, path, value) or str(
-            report.value(result, SH.resultMessage) or "does not conform")
+        wrong = self.what_is_wrong(component, shape, focus, path, value) or "does not conform"
         expected = self.shapes.value(shape, SH.description)
         message = f"{wrong}; expected {expected}" if expected else wrong
         fact, key = self.where(focus, path, shape)
