@@ -20,7 +20,8 @@ class Backend(Protocol):
     def update(self, sparql: str) -> None:
         """Run a SPARQL UPDATE as given (no validation)."""
 
-    def replace_graphs(self, graphs: dict[str, list[ox.Quad]], sources: dict[str, list[ox.Quad]] | None = None):
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]], sources: dict[str, list[ox.Quad]] | None = None,
+                       *, atomic: bool = True):
         """Replace each named graph with the given quads, leaving unchanged graphs untouched, and the
         records of where graphs were loaded from (graph -> its quads in SOURCES_GRAPH); returns a
         `store.Change` (quads added, removed)."""

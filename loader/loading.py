@@ -547,8 +547,9 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
     ``replace`` (on purpose: the other file's content goes).
 
     More than ``batch_files`` files are loaded in batches of that many, in name order, each batch
-    validated against the store and the batches before it, then written in a transaction of its
-    own: memory stays that of one batch. A problem stops the load before its batch is written, and
+    validated against the store and the batches before it, then written: what it adds in one
+    transaction, the facts it rewrites in a second (as one, a SPARQL update of every quad, it would
+    be several times slower): memory stays that of one batch. A problem stops the load before its batch is written, and
     says which files the store then holds; loading the same files again finishes the load (files
     already loaded are compared and left as they are). ``progress(files done, files in all)`` is
     called after each batch.
@@ -564,7 +565,7 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
             if number:
                 error.problems.append(_stopped_after(report, batches, number))
             raise
-        report.add(prepared, kg.replace_graphs(prepared.graphs(ontology), prepared.sources))
+        report.add(prepared, kg.replace_graphs(prepared.graphs(ontology), prepared.sources, atomic=len(batches) == 1))
         del prepared  # the next batch's quads replace this one's
         if progress is not None:
             progress(sum(len(b) for b in batches[:number + 1]), len(files))
@@ -575,5 +576,5 @@ def _stopped_after(report: LoadReport, batches: list[list[Path]], number: int) -
     done = sum(len(b) for b in batches[:number])
     return Problem(str(batches[number][0]), "load-stopped",
                    f"the load stopped at batch {number + 1} of {len(batches)} (from this file on): the {done} files "
-                   f"before it, up to {batches[number - 1][-1]}, are loaded, each batch in its own transaction; "
+                   f"before it, up to {batches[number - 1][-1]}, are loaded; "
                    "fix the problems and run the same load again to finish it")

@@ -340,9 +340,10 @@ class RemoteGraph:
     # --- writing ---
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
-                       sources: dict[str, list[ox.Quad]] | None = None) -> Change:
+                       sources: dict[str, list[ox.Quad]] | None = None, *, atomic: bool = True) -> Change:
         """Replace each named graph with the given quads, and the records of where graphs were loaded
         from (``sources``: graph -> its records, quads of SOURCES_GRAPH; the records graph is written whole).
+        Always as one step (``atomic`` is for the embedded store's speed).
 
         A failure before the final request leaves every graph as it was. The final request moves all
         staging graphs in place at once; Oxigraph applies it atomically, Virtuoso operation by

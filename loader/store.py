@@ -243,7 +243,7 @@ class KnowledgeGraph:
         return answer
 
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
-                       sources: dict[str, list[ox.Quad]] | None = None) -> Change:
+                       sources: dict[str, list[ox.Quad]] | None = None, *, atomic: bool = True) -> Change:
         """Replace each named graph with the given quads, and the store's records of where graphs were
         loaded from (``sources``: graph -> its records, quads of SOURCES_GRAPH about it; none to
         forget it), all in one transaction.
@@ -254,13 +254,20 @@ class KnowledgeGraph:
         which is twice as fast as the same quads in a SPARQL update; a graph whose quads change
         otherwise is dropped and written again in the update, which then carries the additions too.
         Every step reads only the graphs written, never the whole store.
+
+        Not ``atomic`` (a batch of a large load): the additions first, in one transaction, then the
+        graphs written again, in another; a load interrupted between the two has added its articles
+        and not yet rewritten the facts they join, and loading the same files again rewrites them.
         """
         additions, removals, replaced, dropped = self._changes(graphs, sources or {})
-        if replaced or removals:
+        if (replaced or removals) and atomic:
             # one SPARQL update is one transaction: either every graph is replaced or none is
             self.store.update(_replacing(replaced, additions, removals))
-        elif additions:
-            self.store.extend(additions)  # one transaction too
+        else:
+            if additions:
+                self.store.extend(additions)  # one transaction too
+            if replaced or removals:
+                self.store.update(_replacing(replaced, [], removals))
         self.store.flush()
         return Change(len(additions) + sum(len(set(q)) for q in replaced.values()), len(removals) + dropped)
 

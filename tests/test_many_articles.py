@@ -493,7 +493,7 @@ def test_a_batch_with_a_problem_stops_the_load_after_the_batches_before_it(devse
     assert (stopped.file, stopped.rule, stopped.message) == (
         str(files[written]), "load-stopped",
         f"the load stopped at batch {written // 4 + 1} of {-(-len(files) // 4)} (from this file on): the {written} files "
-        f"before it, up to {files[written - 1]}, are loaded, each batch in its own transaction; fix the problems "
+        f"before it, up to {files[written - 1]}, are loaded; fix the problems "
         "and run the same load again to finish it")
     assert {p.file for p in raised.value.problems[:-1]} == {str(broken)}
     # the store holds the batches before, as a load of their files alone would have written them
@@ -529,7 +529,7 @@ def test_sahelkg_load_says_which_batches_it_wrote_before_a_problem(tmp_path):
     lines = run.stderr.splitlines()
     assert run.exit_code == 1
     assert lines[-2] == (f"{broken}: the load stopped at batch 2 of 2 (from this file on): the 3 files before it, up to "
-                         f"{SEED}, are loaded, each batch in its own transaction; fix the problems and run the same "
+                         f"{SEED}, are loaded; fix the problems and run the same "
                          "load again to finish it [load-stopped]")
     assert lines[-1] == f"{len(lines) - 2} problem(s); the batches before it were written (see the line above)."
     assert (store / "CURRENT").exists()
