@@ -155,7 +155,7 @@ class Graph:
 
         Raises `InvalidInput` with every problem found; the graph is then unchanged. A graph loaded
         from another file (or written otherwise) is replaced only with ``replace=True``. More than
-        ``batch_files`` files (default 1,000) load in batches, each its own transaction (README,
+        ``batch_files`` files (default 200) load in batches, each written whole (README,
         "Large loads"); ``progress(files done, files in all)`` is called after each batch.
         """
         from .loading import BATCH_FILES, load

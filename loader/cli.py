@@ -240,7 +240,7 @@ def load(
     replace: Annotated[bool, typer.Option(
         "--replace", help="Replace graphs loaded from other files (refused without it).")] = False,
     batch_files: Annotated[int, typer.Option(
-        "--batch-files", min=1, help="Files one transaction writes at most; a larger load goes in batches.")] = 1000,
+        "--batch-files", min=1, help="Files one batch writes at most; a larger load goes in batches.")] = 200,
     *,
     target: Target,
 ) -> None:

@@ -537,7 +537,7 @@ def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
     return report
 
 
-BATCH_FILES = 1000  # files one transaction writes at most: what bounds the memory of a large load
+BATCH_FILES = 200  # files one batch writes at most: what bounds the memory of a large load (about 4 MB a file)
 
 
 def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_files: int = BATCH_FILES,
