@@ -8,12 +8,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .namespaces import DECLARES_ENTITIES, GRAPH, OWL, RDFS, SCHEMA, SK, SKOS, SOURCES_GRAPH, WD
 from .problems import Problem
 from .rdfterms import local as _local
 
 
+@lru_cache(maxsize=1 << 16)  # the same few thousand names are compared for every file of a load
 def normalize_name(name: str) -> str:
     """Names match whatever their case, accents, punctuation or spacing."""
     decomposed = unicodedata.normalize("NFKD", name)
