@@ -47,7 +47,7 @@ from .queries import (
 from .store import KnowledgeGraph, StoreError
 
 if TYPE_CHECKING:
-    from .loading import LoadReport, Prepared
+    from .loading import LoadReport
     from .reasoning import ConsistencyReport
 
 __all__ = ["Answer", "Graph", "UnknownFormat", "UnknownGraph", "open", "validate"]
@@ -99,11 +99,11 @@ def open(path: str | os.PathLike | None = None, *, endpoint: str | None = None, 
     return Graph(KnowledgeGraph(path, read_only=read_only))
 
 
-def validate(paths: Paths, *, replace: bool = False) -> Prepared:
+def validate(paths: Paths, *, replace: bool = False) -> LoadReport:
     """Check files as a load would, against themselves alone (no graph to resolve names in)."""
-    from .loading import prepare
+    from .loading import validate
 
-    return prepare(_paths(paths), None, replace=replace)
+    return validate(_paths(paths), None, replace=replace)
 
 
 class Graph:
@@ -171,11 +171,11 @@ class Graph:
         self._entities = None
         return remove([articles] if isinstance(articles, str) else list(articles), self.backend)
 
-    def validate(self, paths: Paths, *, replace: bool = False) -> Prepared:
+    def validate(self, paths: Paths, *, replace: bool = False) -> LoadReport:
         """Check files as `load` would, names resolved against this graph too; write nothing."""
-        from .loading import prepare
+        from .loading import validate
 
-        return prepare(_paths(paths), self.backend, replace=replace)
+        return validate(_paths(paths), self.backend, replace=replace)
 
     def update(self, sparql: str, *, allow_service: bool = False, allow_load: bool = False) -> None:
         """Run a SPARQL UPDATE as given: unvalidated, so facts should go in through `load`.

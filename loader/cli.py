@@ -332,7 +332,7 @@ def validate(
         print("[]")
         return
     for item in prepared.files:
-        out.print(f"ok {item.path}: {item.facts} facts, {item.entities} entities, {len(item.quads)} triples",
+        out.print(f"ok {item.path}: {item.facts} facts, {item.entities} entities, {item.triples} triples",
                   highlight=False)
         _print_merges(item)
 

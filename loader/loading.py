@@ -36,7 +36,7 @@ from .ontology import Ontology, load_ontology
 from .problems import InvalidInput, Problem
 from .reading import check_file_name, rdf_file_problems
 from .roles import Regimes
-from .store import KnowledgeGraph
+from .store import Change, KnowledgeGraph
 
 YAML_SUFFIXES = (".yaml", ".yml")
 RDF_FORMATS = {
@@ -324,14 +324,14 @@ def _add_rdf_entities(compiled: list[CompiledFile], index: EntityIndex) -> None:
 
 
 def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None, *,
-            replace: bool = False) -> Prepared:
+            replace: bool = False, index: EntityIndex | None = None) -> Prepared:
     """Validate every file and the facts they merge into; return what to write, or raise InvalidInput
     with every problem. A graph loaded from another file is replaced only with ``replace``."""
     ontology = ontology or load_ontology()
     files = expand(paths)
     if not files:
         raise InvalidInput([Problem(" ".join(map(str, paths)) or "(no files)", "no-files", "no fact or RDF files to load")])
-    index = known_entities(kg)
+    index = known_entities(kg) if index is None else index  # given: the store's and earlier batches' entities
     problems: list[Problem] = []
     sources, compiled = [], []
     copies: dict[str, tuple[str, list[ox.Quad]]] = {}  # graph -> (file, its quads), of graphs the loader writes
@@ -569,6 +569,29 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
         del prepared  # the next batch's quads replace this one's
         if progress is not None:
             progress(sum(len(b) for b in batches[:number + 1]), len(files))
+    return report
+
+
+def validate(paths: list[Path], kg: KnowledgeGraph | None, *, replace: bool = False,
+             batch_files: int = BATCH_FILES) -> LoadReport:
+    """Check files as `load` would, write nothing; raise InvalidInput with every problem.
+
+    More than ``batch_files`` files are checked in batches of that many (memory stays that of one
+    batch), each against the store and the entities the batches before it declare; whether its
+    reports merge well with those of earlier batches is checked when they are loaded.
+    """
+    ontology = load_ontology()
+    files = expand(paths)
+    batches = [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
+    index = known_entities(kg) if len(batches) > 1 else None
+    report, problems = LoadReport(), []
+    for batch in batches:
+        try:
+            report.add(prepare(batch, kg, ontology, replace=replace, index=index), Change())
+        except InvalidInput as error:
+            problems += error.problems
+    if problems:
+        raise InvalidInput(problems)
     return report
 
 

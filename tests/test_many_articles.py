@@ -533,3 +533,21 @@ def test_sahelkg_load_says_which_batches_it_wrote_before_a_problem(tmp_path):
                          "load again to finish it [load-stopped]")
     assert lines[-1] == f"{len(lines) - 2} problem(s); the batches before it were written (see the line above)."
     assert (store / "CURRENT").exists()
+
+
+def test_validate_checks_many_files_in_batches_with_the_entities_of_the_batches_before(tmp_path):
+    from loader.loading import validate
+
+    files = [REFERENCE, ENTITIES, SEED, *ARTICLES]
+    whole = validate(files, None)
+    batched = validate(files, None, batch_files=3)
+    assert batched.batches == -(-len(files) // 3) and whole.batches == 1
+    assert [(f.path, f.facts, f.triples) for f in batched.files] == [(f.path, f.facts, f.triples) for f in whole.files]
+    broken = write_test_text(tmp_path / "broken", "aa-broken", "2024-06-01", "Nothing happened.", """\
+        - id: nothing
+          type: MilitaryPresence
+          colour: red
+        """)
+    with pytest.raises(InvalidInput) as raised:
+        validate([*files[:4], broken, *files[4:]], None, batch_files=3)
+    assert {p.file for p in raised.value.problems} == {str(broken)}
