@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from .factfile import CompiledReport
 
 
+@lru_cache(maxsize=1 << 16)  # properties, classes and entities recur in every report: their IRIs are checked once
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
