@@ -78,7 +78,7 @@ def test_turtle_is_isomorphic_by_rdflib_and_uses_project_prefixes(seed):
 
 def test_trig_keeps_one_graph_per_article(seed):
     data = export(seed.quads(), "trig").decode()
-    assert "<https://w3id.org/sahel-kg/article/2024-03-26-channelstv-niger-putin-security-cooperation> {" in data
+    assert "\nska:2024-03-26-channelstv-niger-putin-security-cooperation {\n" in data
     assert "<https://w3id.org/sahel-kg/graph/reference> {" in data
 
 
