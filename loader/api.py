@@ -121,7 +121,7 @@ class Graph:
     def entities(self) -> EntityIndex:
         """Every known entity, by IRI and by name (read from the graph once, until a write)."""
         if self._entities is None:
-            from .loading import known_entities
+            from .entities import known_entities
 
             self._entities = known_entities(self.backend)
         return self._entities
