@@ -240,12 +240,13 @@ class Graph:
         opened once the format and graph are known to be right) as it is read: then the number of
         bytes written is returned. `progress(total, description)`: see `loader.progress`."""
         from . import export as exporting
-        from .loading import article_graph
 
         if fmt not in exporting.FORMATS:
             raise UnknownFormat(fmt, list(exporting.FORMATS))
         graph_iri = None
         if graph:
+            from .loading import article_graph
+
             graph_iri = article_graph(graph)
             known = self.backend.named_graphs()
             if graph_iri not in known:
