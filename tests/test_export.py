@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import pty
 import random
+import select
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -19,6 +23,7 @@ from loader.inference import is_inferred
 from loader.namespaces import SOURCES_GRAPH
 from loader.store import KnowledgeGraph
 
+ROOT = Path(__file__).resolve().parent.parent
 PARSE_FORMAT = {
     "turtle": ox.RdfFormat.TURTLE,
     "trig": ox.RdfFormat.TRIG,
@@ -153,3 +158,28 @@ def test_any_literal_text_exports_and_parses_back_to_the_same_dataset(fmt, quads
     if fmt in ("turtle", "ntriples"):
         quads = {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
     assert canonical(parsed) == canonical(quads)
+
+
+# --- progress: a bar on a terminal, nothing otherwise --------------------------------------------
+
+def test_a_long_export_shows_progress_on_a_terminal_and_nothing_elsewhere(seed_store_path, tmp_path):
+    out = tmp_path / "graph.nq"
+    command = [sys.executable, "-m", "loader", "export", "--format", "nquads", "-o", str(out),
+               "--store", str(seed_store_path)]
+    terminal, child_side = pty.openpty()
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=child_side, check=False)
+    os.close(child_side)
+    shown = b""
+    while select.select([terminal], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the child's end is closed: all it wrote has been read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert done.returncode == 0
+    assert b"reading graphs" in shown and b"writing nquads" in shown
+    piped = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert piped.stderr == f"wrote {out} ({out.stat().st_size} bytes)\n"
