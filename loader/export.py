@@ -77,8 +77,8 @@ class _SortedLines:
     """Lines (bytes, each ending in a newline) given in any order, read back sorted and each once:
     sorted in memory up to `budget` bytes, beyond it in sorted runs in a temporary folder, merged."""
 
-    def __init__(self, folder: str, budget: int = SORT_BUDGET):
-        self.folder, self.budget = folder, budget
+    def __init__(self, folder: str, budget: int | None = None):
+        self.folder, self.budget = folder, budget or SORT_BUDGET
         self.lines: list[bytes] = []
         self.size = 0
         self.runs: list[str] = []
@@ -194,7 +194,8 @@ def write(store: ox.Store, out: BinaryIO, fmt: str = "turtle", graphs: Iterable[
         lines = _SortedLines(folder)
         with progress(count, "reading graphs") as advance:
             _read_graphs(store, chosen, quads, lines, advance)
-        with progress(lines.count, f"writing {fmt}") as advance:
+        # a triple found in several graphs is written once: how many lines that leaves is not known yet
+        with progress(lines.count if quads else None, f"writing {fmt}") as advance:
             _write_sorted(lines, out, fmt, advance)
 
 

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
+from loader import export as exporting
 from loader.export import FORMATS, canonical, export
 from loader.inference import is_inferred
 from loader.namespaces import SOURCES_GRAPH
@@ -59,6 +60,17 @@ def test_same_graph_loaded_in_another_order_exports_the_same_bytes(seed, shuffle
     for seed_value in (1, 2):
         random.Random(seed_value).shuffle(quads)
         assert export(quads, fmt) == expected
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_an_export_sorted_in_runs_on_disk_is_the_one_sorted_in_memory(seed, fmt, monkeypatch):
+    expected = export(seed.quads(), fmt)
+    runs = []
+    spill = exporting._SortedLines._spill
+    monkeypatch.setattr(exporting._SortedLines, "_spill", lambda lines: (runs.append(1), spill(lines)))
+    monkeypatch.setattr(exporting, "SORT_BUDGET", 20_000)  # bytes: the seed graph is ~40 such runs
+    assert export(seed.quads(), fmt) == expected
+    assert len(runs) > 10
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
