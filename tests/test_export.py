@@ -68,9 +68,9 @@ def test_an_export_sorted_in_runs_on_disk_is_the_one_sorted_in_memory(seed, fmt,
     runs = []
     spill = exporting._SortedLines._spill
     monkeypatch.setattr(exporting._SortedLines, "_spill", lambda lines: (runs.append(1), spill(lines)))
-    monkeypatch.setattr(exporting, "SORT_BUDGET", 20_000)  # bytes: the seed graph is ~40 such runs
+    monkeypatch.setattr(exporting, "SORT_BUDGET", 10_000)  # bytes: the seed graph is 20 to 60 such runs
     assert export(seed.quads(), fmt) == expected
-    assert len(runs) > 10
+    assert len(runs) >= 10
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
