@@ -270,9 +270,8 @@ class Graph:
             exporting.write(store, sink, fmt, graphs, default_graph=not graph_iri, count=count, progress=progress)
             return sink.getvalue()
         with builtins.open(out, "wb") if isinstance(out, (str, os.PathLike)) else nullcontext(out) as sink:
-            start = sink.tell() if sink.seekable() else 0
-            exporting.write(store, sink, fmt, graphs, default_graph=not graph_iri, count=count, progress=progress)
-            return sink.tell() - start if sink.seekable() else -1
+            return exporting.write(store, sink, fmt, graphs, default_graph=not graph_iri, count=count,
+                                   progress=progress)
 
     # --- pictures (matplotlib, networkx: imported only to draw) ---
 

@@ -175,11 +175,26 @@ def _parsed(blocks: Iterable[bytes], fmt: ox.RdfFormat) -> Iterator:
         yield from ox.parse(block, format=fmt)
 
 
+class _Counted:
+    """A binary file that counts the bytes written through it."""
+
+    def __init__(self, file: BinaryIO):
+        self.file, self.written = file, 0
+
+    def write(self, data) -> int:
+        self.written += len(data)
+        return self.file.write(data)
+
+    def flush(self) -> None:
+        self.file.flush()
+
+
 def write(store: ox.Store, out: BinaryIO, fmt: str = "turtle", graphs: Iterable[str] | None = None, *,
-          default_graph: bool = True, count: int | None = None, progress: Progress | None = None) -> None:
+          default_graph: bool = True, count: int | None = None, progress: Progress | None = None) -> int:
     """Write the named `graphs` of the store (default: all but the store's record of where its graphs
-    came from), and its default graph if it holds anything, to `out` in `fmt`, as they are read.
-    Triple formats merge all graphs into one. `count`: how many graphs there are, for `progress`."""
+    came from), and its default graph if it holds anything, to `out` in `fmt`, as they are read;
+    returns the number of bytes written. Triple formats merge all graphs into one. `count`: how many
+    graphs there are, for `progress`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
     progress = progress or _no_progress
@@ -190,6 +205,7 @@ def write(store: ox.Store, out: BinaryIO, fmt: str = "turtle", graphs: Iterable[
         chosen = itertools.chain([ox.DefaultGraph()], chosen)
         count = None if count is None else count + 1
     quads = fmt in _QUAD_FORMATS
+    out = _Counted(out)
     with tempfile.TemporaryDirectory(prefix="sahelkg-export-") as folder:
         lines = _SortedLines(folder)
         with progress(count, "reading graphs") as advance:
@@ -197,6 +213,7 @@ def write(store: ox.Store, out: BinaryIO, fmt: str = "turtle", graphs: Iterable[
         # a triple found in several graphs is written once: how many lines that leaves is not known yet
         with progress(lines.count if quads else None, f"writing {fmt}") as advance:
             _write_sorted(lines, out, fmt, advance)
+    return out.written
 
 
 def _write_sorted(lines: _SortedLines, out: BinaryIO, fmt: str, advance: Callable[[int], None]) -> None:
