@@ -21,18 +21,22 @@ and its kinds (`NoStore`, `StoreInUse`, and `loader.remote.RemoteError` for a se
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
+import io
 import os
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
 from .backend import Backend
-from .factfile import EntityIndex
+from .entities import EntityIndex
 from .inference import is_inferred
+from .namespaces import SOURCES_GRAPH
 from .queries import (
     AS_OF,
     InvalidSparql,
@@ -47,6 +51,7 @@ from .queries import (
 from .store import KnowledgeGraph, StoreError
 
 if TYPE_CHECKING:
+    from .export import Progress
     from .loading import LoadReport
     from .reasoning import ConsistencyReport
 
@@ -116,7 +121,7 @@ class Graph:
     def entities(self) -> EntityIndex:
         """Every known entity, by IRI and by name (read from the graph once, until a write)."""
         if self._entities is None:
-            from .loading import known_entities
+            from .entities import known_entities
 
             self._entities = known_entities(self.backend)
         return self._entities
@@ -230,24 +235,47 @@ class Graph:
         values, quotes and articles."""
         return self.query("conflicts", **({"entity": entity} if entity else {}))
 
-    def export(self, fmt: str = "turtle", *, graph: str | None = None, inferred: bool = False) -> bytes:
+    def export(self, fmt: str = "turtle", *, graph: str | None = None, inferred: bool = False,
+               out: str | os.PathLike | BinaryIO | None = None, progress: Progress | None = None) -> bytes | int:
         """The graph (or one article's graph, by file name, slug or IRI) serialized; the same graph
-        always gives the same bytes. Materialised inferences only when `inferred`."""
-        from . import export as exporting  # rdflib: only when exporting
-        from .loading import article_graph
+        always gives the same bytes. Materialised inferences only when `inferred`.
+
+        Returned as bytes, or, for a graph of any size, written to `out` (a binary file, or a path
+        opened once the format and graph are known to be right) as it is read: then the number of
+        bytes written is returned. `progress(total, description)`: see `loader.progress`."""
+        from . import export as exporting
 
         if fmt not in exporting.FORMATS:
             raise UnknownFormat(fmt, list(exporting.FORMATS))
         graph_iri = None
         if graph:
+            from .loading import article_graph
+
             graph_iri = article_graph(graph)
             known = self.backend.named_graphs()
             if graph_iri not in known:
                 raise UnknownGraph(graph_iri, known)
-        quads = self.backend.quads(graph_iri)
-        if not inferred:  # inferences are derived data: shared only when asked for
-            quads = (q for q in quads if not is_inferred(q.graph_name.value))
-        return exporting.export(quads, fmt)
+        if isinstance(self.backend, KnowledgeGraph):
+            store = self.backend.store
+        else:  # a server's graphs, read into memory (its pages are read whole anyway)
+            store = ox.Store()
+            store.extend(self.backend.quads(graph_iri))
+        if graph_iri:
+            graphs = [graph_iri] if inferred or not is_inferred(graph_iri) else []
+            count = len(graphs)
+        else:
+            def shared(g: str) -> bool:  # inferences are derived data: shared only when asked for
+                return g != SOURCES_GRAPH and (inferred or not is_inferred(g))
+
+            count = sum(1 for g in store.named_graphs() if shared(g.value))
+            graphs = (g.value for g in store.named_graphs() if shared(g.value))
+        if out is None:
+            sink = io.BytesIO()
+            exporting.write(store, sink, fmt, graphs, default_graph=not graph_iri, count=count, progress=progress)
+            return sink.getvalue()
+        with builtins.open(out, "wb") if isinstance(out, (str, os.PathLike)) else nullcontext(out) as sink:
+            return exporting.write(store, sink, fmt, graphs, default_graph=not graph_iri, count=count,
+                                   progress=progress)
 
     # --- pictures (matplotlib, networkx: imported only to draw) ---
 

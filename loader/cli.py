@@ -256,9 +256,19 @@ def load(
 
     Example: sahelkg load data/
     """
+    from .loading import expand
+    from .progress import progress
+
     kg = _open(target)
     try:
-        report = kg.load(files, replace=replace, batch_files=batch_files)
+        with progress(len(expand(files)), "loading") as advance:
+            done = [0]
+
+            def batch_written(files_done: int, _total: int) -> None:
+                advance(files_done - done[0])
+                done[0] = files_done
+
+            report = kg.load(files, replace=replace, batch_files=batch_files, progress=batch_written)
     except InvalidInput as error:
         _report_problems(error.problems, fmt)
         raise typer.Exit(1) from None
@@ -491,19 +501,21 @@ def export_graph(
 
     Example: sahelkg export --format turtle -o sahel-kg.ttl
     """
+    from .progress import progress
+
     kg = _open(target, read_only=True)
+    # a bar on a terminal, unless the export itself is written there
+    shown = progress if output or not sys.stdout.isatty() else None
     try:
-        data = kg.export(fmt, graph=graph, inferred=inferred)
+        written = kg.export(fmt, graph=graph, inferred=inferred, out=output or sys.stdout.buffer, progress=shown)
     except api.UnknownFormat as error:
         _fail(str(error), 2)
+    except OSError as error:
+        if output is None or not error.errno:  # the store's own failure: graph_options words it
+            raise
+        _fail(f"cannot write the export to {output}: {OS_HINTS.get(error.errno) or error.strerror}")
     if output:
-        try:
-            output.write_bytes(data)
-        except OSError as error:
-            _fail(f"cannot write the export to {output}: {OS_HINTS.get(error.errno) or error.strerror}")
-        err.print(f"wrote {output} ({len(data)} bytes)", highlight=False)
-    else:
-        sys.stdout.buffer.write(data)
+        err.print(f"wrote {output} ({written} bytes)", highlight=False)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import schema
-from .entities import declaring_graphs, entity_problems, stored_declarations
+from .entities import entity_problems, known_entities, stored_declarations
 from .export import canonical
 from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph, is_inferred
@@ -121,25 +121,6 @@ def expand(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
-
-
-def known_entities(kg: KnowledgeGraph | None) -> EntityIndex:
-    index = EntityIndex()
-    if kg is None:
-        return index
-    rows = kg.query(
-        # anchored on labels, with the types asserted beside them in the same graph (an entity is
-        # declared, label and kinds, in one file's graph): scanning every rdf:type instead reads each
-        # report's and citation's too, ten times slower at 1,000 articles. Asserted types only: the
-        # inferred ancestors follow from them through the ontology.
-        f"SELECT ?e ?type ?name ?label WHERE {{ {declaring_graphs(kg)}GRAPH ?g {{ ?e rdfs:label ?label . ?e a ?type }} "
-        f"FILTER(STRSTARTS(STR(?e), STR(sk:)) && !STRENDS(STR(?g), '{INFERRED_SUFFIX}')) "
-        "OPTIONAL { ?e skos:altLabel ?name } }"
-    )
-    for row in rows:
-        names = {row["label"].value} | ({row["name"].value} if row["name"] else set())
-        index.add(row["e"].value, {row["type"].value}, names, row["label"].value)
-    return index
 
 
 # --- where a graph comes from ------------------------------------------------------------------------

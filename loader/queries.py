@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .factfile import EntityIndex, normalize_name
+from .entities import EntityIndex, normalize_name
 from .namespaces import PREFIXES, QUERIES_DIR, SKG, XSD
 
 PARAM_KINDS = ("entity", "date", "text")

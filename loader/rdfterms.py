@@ -3,10 +3,14 @@ terms as rdflib terms (rdflib writes Turtle and JSON-LD, pySHACL and owlready2 r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
-import rdflib
 
 from .namespaces import XSD
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 def local(iri) -> str:
@@ -21,6 +25,8 @@ def indefinite(noun: str) -> str:
 
 def to_rdflib(term) -> rdflib.term.Node:
     """A pyoxigraph term as the equal rdflib term."""
+    import rdflib  # here, not above: a command that never meets rdflib starts without it
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -330,7 +330,7 @@ def sparql_texts(method: str, target: str, content_type: str, body: bytes | None
 
 def named_queries_document(backend: tuple[str, int]) -> list[dict]:
     """The named queries for the page: each as written, and with its example's values written in."""
-    from .loading import known_entities
+    from .entities import known_entities
     from .queries import QueryError, bind, example_values, inline, named_queries
     from .remote import RemoteGraph
 

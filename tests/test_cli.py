@@ -89,7 +89,8 @@ def test_export_one_article_graph(store, tmp_path):
                  "-o", out, "--store", store)
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert "<https://w3id.org/sahel-kg/article/2024-03-26-channelstv-niger-putin-security-cooperation> {" in text
+    # the article's graph, named with its prefix
+    assert "\nska:2024-03-26-channelstv-niger-putin-security-cooperation {\n" in text
     assert "graph/reference" not in text
 
 

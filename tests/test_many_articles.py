@@ -505,7 +505,7 @@ def test_a_batch_with_a_problem_stops_the_load_after_the_batches_before_it(devse
 
 
 def test_the_entity_index_reads_only_the_graphs_that_declare_entities(devset, monkeypatch):
-    import loader.loading
+    import loader.entities
 
     declaring = {row["g"].value for row in devset.query(
         "SELECT ?g WHERE { GRAPH <https://w3id.org/sahel-kg/graph/sources> { ?g skg:declaresEntities true } }")}
@@ -513,7 +513,7 @@ def test_the_entity_index_reads_only_the_graphs_that_declare_entities(devset, mo
     assert declaring == {"https://w3id.org/sahel-kg/graph/reference", "https://w3id.org/sahel-kg/graph/devset-entities",
                          f"https://w3id.org/sahel-kg/article/{SEED.stem}"}
     recorded = known_entities(devset).entities
-    monkeypatch.setattr(loader.loading, "declaring_graphs", lambda kg: "")  # as for a store without the records
+    monkeypatch.setattr(loader.entities, "declaring_graphs", lambda kg: "")  # as for a store without the records
     assert known_entities(devset).entities == recorded and len(recorded) == 30
 
 

@@ -315,7 +315,7 @@ class TestFrontDoor:
             assert stats == other.stats()
         assert (stats["articles"], stats["conflicts between reports"]) == (2, 1)
         article = kg.export("trig", graph=SECOND_ARTICLE).decode()
-        assert f"<https://w3id.org/sahel-kg/article/{SECOND_ARTICLE}> {{" in article and "graph/reference" not in article
+        assert f"\nska:{SECOND_ARTICLE} {{\n" in article and "graph/reference" not in article  # named with its prefix
 
     def test_validate_writes_nothing_and_names_the_problem(self, kg, tmp_path):
         before = kg.export("nquads", inferred=True)
