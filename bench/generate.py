@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))  # the loader's own declaration and parsers, which
 from loader.quantities import parse_troops  # noqa: E402
 from loader.schema import FACT_TYPES  # noqa: E402
 from loader.timespec import parse_time  # noqa: E402
+
 FIRST_PUBLISHED, LAST_PUBLISHED = dt.date(2019, 1, 1), dt.date(2025, 12, 31)
 EARLIEST = dt.date(1960, 1, 1)  # no fact is older: the independences
 FACTS_PER_ARTICLE = (22, 28)
@@ -1375,7 +1376,9 @@ class ArticleWriter:
                 return None
             other = self.rng.choice(others)
             t = other.own_time
-            relation = "before" if day < t.earliest else "after" if day >= t.latest else None
+            # 'after' needs the other time's earliest day, which a time such as 'before 2017-10' does not have
+            relation = "before" if day < t.earliest else "after" if day >= t.latest and t.earliest > EARLIEST \
+                else None
             if relation == "before" and self.rng.random() < 0.3:
                 relation = "by"
             if relation is None or (end and relation == "after"):
