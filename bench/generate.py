@@ -696,7 +696,7 @@ class Pool:
         total = sum(end - start for _, start, end in choices)
         if not total:
             return []
-        found = []
+        found, seen = [], set()
         for _ in range(k):
             i = self.rng.randrange(total)
             for reports, start, end in choices:
@@ -704,7 +704,8 @@ class Pool:
                     report = reports[start + i]
                     break
                 i -= end - start
-            if not report.fact.followed and all(report is not f for f in found):
+            if not report.fact.followed and id(report) not in seen:
+                seen.add(id(report))
                 found.append(report)
         return found
 
@@ -736,7 +737,8 @@ class World:
         self.ruled: set[str] = set()  # governments whose Rule an article has given
         self.founded: set[str] = set()  # organizations whose founding an article has given
         self.presences: list[Fact] = []
-        self.invented_forces: list[Entity] = []  # presences that have been reported, for their withdrawal steps
+        self.invented_forces: list[Entity] = []
+        self.invented_alliances: list[Entity] = []  # only the latest few take part in other facts: fast picks  # presences that have been reported, for their withdrawal steps
         self._real_world()
 
     # --- entities ---------------------------------------------------------------------------------------------------
@@ -819,8 +821,13 @@ class World:
 
     def someone_of(self, state: Entity, officer: bool = False) -> Entity:
         """A person of an African state: one already known, or a new one."""
-        known = [p for p in self.people_of.get(state.id, []) if p.officer or not officer]
-        return self.rng.choice(known) if known and self.rng.random() < 0.5 else self.person(state, officer)
+        known = self.people_of.get(state.id, [])
+        if known and self.rng.random() < 0.5:
+            for _ in range(5):  # drawn, not filtered: the list grows with the corpus
+                person = self.rng.choice(known)
+                if person.officer or not officer:
+                    return person
+        return self.person(state, officer)
 
     def regime(self, state: Entity, leader: Entity, junta: bool) -> Entity:
         while junta and self.junta_names:
@@ -886,7 +893,7 @@ class World:
             alliance = self.add("Alliance", name, (), the=True, weight=0.3, members="african",
                                 description=f"Invented for the benchmark: {description}.")
             if alliance:
-                self.organizations.append(alliance)
+                self.invented_alliances.append(alliance)
                 return alliance
         return None
 
@@ -963,7 +970,8 @@ class World:
             state, regime = coup.roles["state"], coup.roles["new_regime"]
         else:
             state = self.pick(self.african)
-            unused = [r for r in self.regimes_of.get(state.id, []) if ("Rule", r.id, state.id) not in self.situations]
+            unused = [r for r in self.regimes_of.get(state.id, [])[-30:]
+                      if ("Rule", r.id, state.id) not in self.situations]
             regime = unused[0] if unused and self.rng.random() < 0.5 else \
                 self.regime(state, self.person(state, officer=True), junta=self.rng.random() < 0.4)
         roles = {"regime": regime, "state": state}
@@ -992,7 +1000,7 @@ class World:
 
     def membership(self, published: dt.date) -> Fact:
         status = self.rng.choices(("Member", "Suspended", "WithdrawalAnnounced", "Withdrawn"), (5, 2, 1.5, 1.5))[0]
-        organization = self.pick(self.organizations)
+        organization = self.pick(self.organizations + self.invented_alliances[-30:])
         members = {"african": self.african, "others": [s for s in self.states if not s.african],
                    "all": self.states}.get(organization.members) or self.group(organization.members)
         roles = {"member": self.pick(members), "organization": organization, "status": status}
@@ -1153,7 +1161,8 @@ class World:
     def succession(self, published: dt.date) -> Fact | None:
         if self.rng.random() < 0.5:
             kind = "Transformation"
-            predecessor = self.pick([o for o in self.organizations if o.type == "Alliance"])
+            predecessor = self.pick([o for o in self.organizations + self.invented_alliances[-30:]
+                                     if o.type == "Alliance"])
             successor = self.alliance(f"what {predecessor.label} became")
         else:
             kind = "TakeOver"
@@ -1642,6 +1651,8 @@ class ArticleWriter:
             if role not in fact.roles:
                 continue
             roles = {k: v for k, v in fact.roles.items() if k != role}
+            if FACT_TYPES[fact.kind].one_of and not set(FACT_TYPES[fact.kind].one_of) & set(roles):
+                continue  # a presence by a force alone keeps its force
             key = fact.key(roles)
             if fact.situation:
                 if key in self.world.situations:
