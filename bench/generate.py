@@ -428,7 +428,7 @@ PRESENCE_PURPOSES = ("to train the {h} army", "to fight jihadist groups", "to gu
 SOURCES = ("a statement read on {a} state television", "a communique of the {a} government", "the {a} foreign ministry",
            "a spokesman for the {a} army", "the {a} presidency")
 STEPS = {  # withdrawal step: (what was done, how a presence that ends that way may take it)
-    "DepartureDemand": "{h} demanded the departure of the {a} troops",
+    "DepartureDemand": "{h} demanded the departure of the {a2} troops",
     "DepartureAnnouncement": "{a} announced that its troops would leave {h}",
     "DepartureAgreement": "{a} and {h} agreed on the departure of the {a2} troops",
     "DepartureStart": "the {a2} troops began to leave {h}",
@@ -865,7 +865,7 @@ class World:
         if city.type != "City":
             return self.rng.choice(known) if known else None
         for kind in self.rng.sample(BASE_KINDS, 3):
-            base = self.add("Installation", f"{city.label} {kind}", (f"{kind} near {city.label}",), state=state,
+            base = self.add("Installation", f"{city.label} {kind}", (f"{kind} near {city.label}",), state=state, the=True,
                             city=city, description=f"Invented for the benchmark: a {kind} near {city.label}.")
             if base:
                 self.installations_of.setdefault(state.id, []).append(base)
@@ -905,7 +905,7 @@ class World:
 
     def treaty(self, city: Entity, organization: Entity) -> Entity | None:
         for form in self.rng.sample(CHARTER_FORMS, 2):
-            treaty = self.add("Treaty", form.format(city=city.label), (),
+            treaty = self.add("Treaty", form.format(city=city.label), (), the=True,
                               description=f"Invented for the benchmark: the charter of {organization.label}.")
             if treaty:
                 return treaty
@@ -1251,7 +1251,8 @@ class World:
         roles.update((k, v) for k, v in presence.roles.items() if k in ("deploying_state", "deploying_force",
                                                                           "host_state"))
         last = min(published, presence.end) if presence.end else published
-        day = presence.start + dt.timedelta(self.rng.randint(0, max((last - presence.start).days, 0)))
+        first = max(presence.start, last - dt.timedelta(365))  # a step comes late in a presence
+        day = first + dt.timedelta(self.rng.randint(0, max((last - first).days, 0)))
         if presence.end_kind == "ended":
             step = self.rng.choice(("DepartureCompletion", "DepartureCompletion", "DepartureStart",
                                     "DepartureAnnouncement"))
@@ -1928,12 +1929,13 @@ class ArticleWriter:
         text = STEPS[r["step"]].format(**words)
         if "place" in r:
             text += f" from {self.all(r['place'])}"
+        text += f" {when}"
         end = times.get("end")
         if end and end.form == "planned":
             text += f", to be gone {end.words}"
         elif end and end.form == "ongoing":
             text += ", while others remain"
-        return [_sentence(f"{text} {when}")]
+        return [_sentence(text)]
 
     def contact_words(self, r: dict, when: str) -> list[str]:
         actor, counterpart = self.all(r["actor"]), self.all(r["counterpart"])
