@@ -742,6 +742,7 @@ class World:
         self.armies: dict[str, Entity] = {}  # state id -> its armed forces, named by role only
         self.ruled: set[str] = set()  # governments whose Rule an article has given
         self.founded: set[str] = set()  # organizations whose founding an article has given
+        self.failures: dict[str, int] = {}  # kind -> articles in a row that found no new fact of it
         self.presences: list[Fact] = []  # presences that have been reported, for their withdrawal steps
         self.invented_forces: list[Entity] = []
         self.invented_alliances: list[Entity] = []  # only the latest few take part in other facts: fast picks
@@ -922,8 +923,11 @@ class World:
 
     def fits(self, key: tuple, time: Time, group: Fact | None = None, gap: int = EVENT_GAP) -> bool:
         """Whether an event at that time stays clear of every other fact with its identity."""
-        return all(time.earliest - dt.timedelta(gap) > latest or time.latest + dt.timedelta(gap) < earliest
-                   for earliest, latest, other in self.events.get(key, []) if other is not group)
+        low, high = time.earliest - dt.timedelta(gap), time.latest + dt.timedelta(gap)
+        for earliest, latest, other in self.events.get(key, ()):
+            if latest >= low and earliest <= high and other is not group:
+                return False
+        return True
 
     def claim(self, key: tuple, time: Time | None, group: Fact) -> None:
         if time is None:
@@ -1525,12 +1529,16 @@ class ArticleWriter:
             "Affiliation": lambda: world.affiliation(published),
             "WithdrawalStep": lambda: world.withdrawal_step(published),
         }[kind]
-        for _ in range(ATTEMPTS):
+        # a kind whose identities are used up (presences, memberships in a long corpus) is tried a few times only
+        failures = self.world.failures.get(kind, 0)
+        for _ in range(ATTEMPTS if failures < 3 else 3):
             fact = build()
             report = fact and self.first_report(fact)
             if report:
+                self.world.failures[kind] = 0
                 return report
             occasion = None  # the occasion's date may be what is taken
+        self.world.failures[kind] = failures + 1
         return None
 
     def first_report(self, fact: Fact) -> Report | None:
