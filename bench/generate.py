@@ -732,8 +732,14 @@ class World:
         self.junta_names = [f"{a} {b} for {c}" for a in JUNTA_WORDS[0] for b in JUNTA_WORDS[1] for c in JUNTA_WORDS[2]]
         self.force_names = [f"{kind} {word}{number}" for word in OPERATION_WORDS for kind in ("Operation", "Task Force",
                             "Mission") for number in ("", " II", " III", " IV")]
+        # enough names for a long corpus: 'Operation Desert Sentinel', 'Joint Defence Pact of Mali and Chad'
+        self.force_names += [f"Operation {a} {b}" for a in OPERATION_WORDS for b in OPERATION_WORDS
+                             if a != b and " " not in a + b]
         self.alliance_names = [f"{a} {b} of {c}" for a in ALLIANCE_WORDS[0] for b in ALLIANCE_WORDS[1]
                                for c in ALLIANCE_WORDS[2]]
+        african = [label for label, *_, is_african in STATES if is_african]
+        self.alliance_names += [f"{a} {b} of {c} and {d}" for a in ALLIANCE_WORDS[0][:4] for b in ALLIANCE_WORDS[1]
+                                for i, c in enumerate(african) for d in african[i + 1:]]
         for names in (self.junta_names, self.force_names, self.alliance_names):
             rng.shuffle(names)
         self.offices = list(OFFICES)
@@ -1313,7 +1319,6 @@ class ArticleWriter:
         """The true day as an article might say it, a time that holds it: weights of the forms of TIME_FORMS (those
         left out weigh nothing). ``end``: the time is an end (whose latest day is not capped at publication)."""
         time = self._time(day, weights + (0,) * (len(TIME_FORMS) - len(weights)), end)
-        self.summary.count("forms", f"time {time.form}")
         return time
 
     def _time(self, day: dt.date, weights: tuple, end: bool) -> Time:
@@ -1439,7 +1444,6 @@ class ArticleWriter:
             yaml_value = f"{yaml_value:,} (per {per})" if isinstance(yaml_value, int) else f"{yaml_value} (per {per})"
         strength = parse_troops(yaml_value)
         assert strength.low <= number <= (strength.high or number), (yaml_value, number)
-        self.summary.count("forms", "troops attributed" if per else "troops")
         return Troops(yaml_value, words, strength.low, strength.high, per)
 
     def troop_words(self, number: int) -> tuple[object, str]:
@@ -1730,8 +1734,10 @@ class ArticleWriter:
             entry["occasion"] = next(r.ident for r in self.reports if r.fact is fact.occasion)
         if troops:
             entry["troops"] = troops.yaml
+            self.summary.count("forms", "troops attributed" if troops.per else "troops")
         for key, time in times.items():
             entry[key] = time.yaml()
+            self.summary.count("forms", f"time {time.form}")
         self.sources = {}
         sentences = self.say(fact, times, troops, reported)
         if self.rng.random() < 0.15:
