@@ -16,7 +16,7 @@ Phases (all by default; --only picks some, so that a part can be rerun):
   file loaded into a store holding only data/ and the corpus's entities. Target: within 2x.
 - queries: at each size, every named query (queries/*.rq) with its example's parameters and an as-of date where it
   takes one, each in a child process: one warm-up, then --repeat runs (fewer once --query-budget seconds are
-  spent, at least 5): median, 95th percentile, CPU, rows. Target: median < 50 ms at the largest size. At
+  spent, at least 3): median, 95th percentile, CPU, rows. Target: median < 50 ms at the largest size. At
   --rdflib-size the same queries, parameters bound alike, run on rdflib (a Dataset parsed from the same N-Quads,
   its default graph the union, as on the store) with --rdflib-timeout per run. Target: at least 30x faster.
 - export: at the largest size, `sahelkg export --format turtle` and `--format nquads` as whole processes, against
@@ -260,7 +260,7 @@ def _time_query(store: str, name: str, repeat: int, budget: float, report) -> No
         seconds = time.perf_counter() - start
         report.send(("run", seconds, rows, time.process_time() - cpu))
         spent += seconds if run else 0
-        if run >= min(5, repeat) and spent > budget:
+        if run >= min(3, repeat) and spent > budget:
             break
     report.send(("done",))
 
@@ -807,7 +807,7 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(PHASES), help=f"phases to run, comma-separated ({','.join(PHASES)})")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs of each query, after one warm-up (default 20)")
     parser.add_argument("--query-budget", type=float, default=15,
-                        help="stop repeating a query (after 5 runs) once its runs took this many seconds (default 15)")
+                        help="stop repeating a query (after 3 runs) once its runs took this many seconds (default 15)")
     parser.add_argument("--seed", type=int, default=1, help="the corpus generator's seed (default 1)")
     parser.add_argument("--max-query-seconds", type=float, default=60,
                         help="a query run taking longer is stopped and reported as '> N s' (default 60)")
