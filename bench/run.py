@@ -7,7 +7,8 @@
 Phases (all by default; --only picks some, so that a part can be rerun):
 
 - load: at each size, the validated load (loader.loading.load of data/reference.yaml, data/facts and the corpus
-  of bench/generate.py, in batches of 200 files as `sahelkg load` does) into a fresh on-disk store: wall, CPU, peak RSS, facts/s, quads/s. The
+  of bench/generate.py, in batches of 200 files as `sahelkg load` does) into a fresh on-disk store: wall, CPU,
+  peak RSS, facts/s, quads/s. The
   loaded store is dumped to N-Quads once, and the same quads are loaded by pyoxigraph's Store.bulk_load and
   Store.load (transactional) into fresh stores, and parsed by rdflib (a Dataset; skipped above
   --rdflib-max-quads). Target: the validated load at least half as fast as bulk_load.
