@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .namespaces import DECLARES_ENTITIES, GRAPH, OWL, RDFS, SCHEMA, SK, SKOS, SOURCES_GRAPH, WD
+from .namespaces import DECLARES_ENTITIES, GRAPH, OWL, RDFS, RECORDS_DECLARATIONS, SCHEMA, SK, SKOS, SOURCES_GRAPH, WD
 from .problems import Problem
 from .rdfterms import local as _local
 
@@ -120,10 +120,11 @@ def declarations_in(quads) -> dict[str, Declaration]:
 
 def declaring_graphs(kg) -> str:
     """A pattern binding ?g to the graphs that declare entities, as the store records them, so the
-    labels of facts (millions, in a large store) are not read; nothing if the store has no such
-    records (written otherwise than by sahelkg load): then every graph is read."""
-    pattern = f"GRAPH <{SOURCES_GRAPH}> {{ ?g <{DECLARES_ENTITIES}> true }} "
-    return pattern if kg.query(f"ASK {{ {pattern}}}") else ""
+    labels of facts (millions, in a large store) are not read; nothing (every graph is read) unless
+    the store records them for every graph: it does when its first load was made by a sahelkg that
+    records them, not when it was written otherwise (an older sahelkg, a bulk load, an update)."""
+    recorded = kg.query(f"ASK {{ GRAPH <{SOURCES_GRAPH}> {{ <{SOURCES_GRAPH}> <{RECORDS_DECLARATIONS}> true }} }}")
+    return f"GRAPH <{SOURCES_GRAPH}> {{ ?g <{DECLARES_ENTITIES}> true }} " if recorded else ""
 
 
 def stored_declarations(kg, replaced: set[str]) -> dict[str, dict[str, Declaration]]:

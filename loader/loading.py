@@ -25,6 +25,7 @@ from .namespaces import (
     PROV,
     RDF,
     RDFS,
+    RECORDS_DECLARATIONS,
     SCHEMA,
     SK,
     SKA,
@@ -192,11 +193,21 @@ class ParsedRdf:
     copies: dict[str, list[ox.Quad]] = field(default_factory=dict)
 
 
+def _own_blank_nodes(quads) -> list[ox.Quad]:
+    """The quads with fresh blank nodes: the parser keeps the labels as written, and ``_:b0`` of
+    one file is not ``_:b0`` of another (the store would take them for one node)."""
+    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def own(term):
+        return fresh.setdefault(term, ox.BlankNode()) if isinstance(term, ox.BlankNode) else term
+    return [ox.Quad(own(q.subject), q.predicate, own(q.object), q.graph_name) for q in quads]
+
+
 def _parse_rdf(path: Path, display: str) -> ParsedRdf:
     fmt = RDF_FORMATS[path.suffix]
     try:
         with path.open("rb") as source:
-            quads = list(ox.parse(source, format=fmt))
+            quads = _own_blank_nodes(ox.parse(source, format=fmt))
     except SyntaxError as err:
         line = getattr(err, "lineno", None)
         raise InvalidInput([Problem(display, "rdf-syntax", f"invalid {fmt.name}: {err.msg or err}", line)]) from None
@@ -527,18 +538,21 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
     the ontology graph, in one transaction. A graph loaded from another file is refused unless
     ``replace`` (on purpose: the other file's content goes).
 
-    More than ``batch_files`` files are loaded in batches of that many, in name order, each batch
-    validated against the store and the batches before it, then written: what it adds in one
-    transaction, the facts it rewrites in a second (as one, a SPARQL update of every quad, it would
-    be several times slower): memory stays that of one batch. A problem stops the load before its batch is written, and
-    says which files the store then holds; loading the same files again finishes the load (files
-    already loaded are compared and left as they are). ``progress(files done, files in all)`` is
-    called after each batch.
+    More than ``batch_files`` files are loaded in batches of that many, in the order given (a
+    directory's files in name order), each validated against the store and the batches before it,
+    then written: what it adds in one transaction, the facts it rewrites in a second (as one, a
+    SPARQL update of every quad, it would be several times slower); memory stays that of one batch.
+    A problem stops the load before its batch is written, and says which files the store then
+    holds; loading the same files again finishes the load (files already loaded are compared and
+    left as they are). A file may name entities of the store, of its batch or of an earlier batch.
+    ``progress(files done, files in all)`` is called after each batch.
     """
     ontology = load_ontology()
     files = expand(paths)
     batches = [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
     report = LoadReport()
+    # a store whose first load this is records, for every graph, whether it declares entities
+    first = not kg.query(f"ASK {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
     for number, batch in enumerate(batches):
         try:
             prepared = prepare(batch, kg, ontology, replace=replace)
@@ -546,6 +560,10 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
             if number:
                 error.problems.append(_stopped_after(report, batches, number))
             raise
+        if first and number == 0:
+            records = ox.NamedNode(SOURCES_GRAPH)
+            prepared.sources[SOURCES_GRAPH] = [
+                ox.Quad(records, ox.NamedNode(RECORDS_DECLARATIONS), ox.Literal(True), records)]
         report.add(prepared, kg.replace_graphs(prepared.graphs(ontology), prepared.sources, atomic=len(batches) == 1))
         del prepared  # the next batch's quads replace this one's
         if progress is not None:

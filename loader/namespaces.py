@@ -17,6 +17,7 @@ FACTS_GRAPH = GRAPH + "facts/"  # the derived facts of one identity key: graph/f
 SOURCES_GRAPH = GRAPH + "sources"  # the store's record of the file each graph was loaded from
 LOADED_FROM = SKG + "loadedFrom"  # <graph> skg:loadedFrom "file", in SOURCES_GRAPH
 DECLARES_ENTITIES = SKG + "declaresEntities"  # <graph> skg:declaresEntities true: it names entities
+RECORDS_DECLARATIONS = SKG + "recordsDeclarations"  # <sources graph> ... true: every graph's flag is recorded
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -175,10 +175,15 @@ def _replacing(replaced: dict[str, list[ox.Quad]], additions: list[ox.Quad], rem
     by_graph: dict[str, list[ox.Quad]] = {graph: list(quads) for graph, quads in replaced.items()}
     for quad in additions:
         by_graph.setdefault(quad.graph_name.value, []).append(quad)
+    # one INSERT DATA for every graph: a blank node may be in several graphs (a file's and its
+    # inferences), and SPARQL keeps it one node only within one INSERT DATA
+    blocks = []
     for graph, quads in by_graph.items():
         if quads:
             body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-            parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}")
+            blocks.append(f"GRAPH <{graph}> {{\n{body} .\n}}")
+    if blocks:
+        parts.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
     return " ;\n".join(parts)
 
 

@@ -113,3 +113,17 @@ def test_a_graph_written_otherwise_is_replaced_only_on_purpose(seed, tmp_path):
         assert export(bulk.quads(), "nquads") == before
         load([DATA_DIR / "reference.yaml"], bulk, replace=True)
         assert stored_sources(bulk) == {REFERENCE_GRAPH: "data/reference.yaml"}
+
+
+def test_blank_nodes_of_two_rdf_files_stay_two_nodes(tmp_path):
+    """The parser keeps blank node labels as written: _:b0 of one file is not _:b0 of another."""
+    kg = KnowledgeGraph(tmp_path / "store")
+    for name in ("alpha", "beta", "gamma"):
+        (tmp_path / f"{name}.ttl").write_text(f'_:b0 a <urn:ex:Thing> ; <urn:ex:name> "{name}" .\n', encoding="utf-8")
+    load([tmp_path / "alpha.ttl"], kg)
+    load([tmp_path / "beta.ttl"], kg)
+    (tmp_path / "alpha.ttl").write_text('_:b0 a <urn:ex:Thing> ; <urn:ex:name> "alpha, again" .\n', encoding="utf-8")
+    load([tmp_path / "alpha.ttl", tmp_path / "gamma.ttl"], kg)  # a rewrite and an addition in one update
+    rows = kg.query("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x <urn:ex:name> ?name }")
+    assert next(iter(rows))["n"].value == "3"
+    kg.close()

@@ -551,3 +551,15 @@ def test_validate_checks_many_files_in_batches_with_the_entities_of_the_batches_
     with pytest.raises(InvalidInput) as raised:
         validate([*files[:4], broken, *files[4:]], None, batch_files=3)
     assert {p.file for p in raised.value.problems} == {str(broken)}
+
+
+def test_a_store_without_the_records_of_declarations_reads_every_graph_for_its_entities(tmp_path):
+    """A store first loaded by an older sahelkg has no record of which graphs declare entities; a
+    new load into it must still find the entities of every graph."""
+    kg = KnowledgeGraph(tmp_path / "store")
+    load([REFERENCE], kg)
+    kg.update("DELETE WHERE { GRAPH <https://w3id.org/sahel-kg/graph/sources> { ?g ?p true } }")  # as an older one wrote it
+    load([SEED], kg)  # flags the seed's graph, not the reference graph
+    assert {"Niger", "Mohamed Bazoum"} <= {e.label for e in known_entities(kg).entities.values()}
+    load([ENTITIES, *ARTICLES], kg)
+    kg.close()
