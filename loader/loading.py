@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import schema
-from .entities import entity_problems, known_entities, stored_declarations
+from .entities import declarations_in, entity_problems, known_entities, stored_declarations
 from .export import canonical
 from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph, is_inferred
@@ -316,7 +316,7 @@ def _add_rdf_entities(compiled: list[CompiledFile], index: EntityIndex) -> None:
 
 
 def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None, *,
-            replace: bool = False, index: EntityIndex | None = None) -> Prepared:
+            replace: bool = False, index: EntityIndex | None = None, earlier: dict | None = None) -> Prepared:
     """Validate every file and the facts they merge into; return what to write, or raise InvalidInput
     with every problem. A graph loaded from another file is replaced only with ``replace``."""
     ontology = ontology or load_ontology()
@@ -372,7 +372,10 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             names = ", ".join(str(i.path) for i in items)
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))
-    problems += entity_problems(compiled, stored_declarations(kg, {item.graph for item in compiled}))
+    # ``earlier``: what the earlier batches of a validation (not written) declare, as if it were stored
+    stored = stored_declarations(kg, {item.graph for item in compiled})
+    stored.update({graph: said for graph, said in (earlier or {}).items() if graph not in stored})
+    problems += entity_problems(compiled, stored)
     if not problems:  # the SHACL shapes (ontology/shapes.ttl), on each file's own triples
         from .shapes import validate_compiled  # pySHACL takes ~0.1 s to import: only when validating
         entity_types = {iri: entity.types for iri, entity in index.entities.items()}
@@ -576,19 +579,24 @@ def validate(paths: list[Path], kg: KnowledgeGraph | None, *, replace: bool = Fa
     """Check files as `load` would, write nothing; raise InvalidInput with every problem.
 
     More than ``batch_files`` files are checked in batches of that many (memory stays that of one
-    batch), each against the store and the entities the batches before it declare; whether its
-    reports merge well with those of earlier batches is checked when they are loaded.
+    batch), each against the store and the entities the batches before it declare (their names
+    too: two files may not name one entity two ways); whether its reports merge well with those of
+    earlier batches is checked when they are loaded.
     """
     ontology = load_ontology()
     files = expand(paths)
     batches = [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
     index = known_entities(kg) if len(batches) > 1 else None
+    declared: dict = {}  # graph -> what it declares, of the batches checked so far
     report, problems = LoadReport(), []
     for batch in batches:
         try:
-            report.add(prepare(batch, kg, ontology, replace=replace, index=index), Change())
+            prepared = prepare(batch, kg, ontology, replace=replace, index=index, earlier=declared)
         except InvalidInput as error:
             problems += error.problems
+            continue
+        declared.update({item.graph: declarations_in(item.quads) for item in prepared.files})
+        report.add(prepared, Change())
     if problems:
         raise InvalidInput(problems)
     return report

@@ -563,3 +563,22 @@ def test_a_store_without_the_records_of_declarations_reads_every_graph_for_its_e
     assert {"Niger", "Mohamed Bazoum"} <= {e.label for e in known_entities(kg).entities.values()}
     load([ENTITIES, *ARTICLES], kg)
     kg.close()
+
+
+def test_validate_in_batches_refuses_one_entity_named_two_ways_in_two_batches(tmp_path):
+    from loader.loading import validate
+
+    files = []
+    for slug, label in (("aa-first", "Foo Alliance"), ("ab-second", "Bar Alliance")):
+        path = write_test_text(tmp_path / slug, slug, "2024-06-01", "Nothing happened.", "[]\n")
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "facts:\n", f"entities:\n  - id: foo-alliance\n    type: Alliance\n    label: {label}\nfacts:\n"),
+            encoding="utf-8")
+        files.append(path)
+    with pytest.raises(InvalidInput) as whole:
+        validate([REFERENCE, *files], None)
+    with pytest.raises(InvalidInput) as batched:
+        validate([REFERENCE, *files], None, batch_files=2)
+    assert {(p.file, p.rule) for p in whole.value.problems} == {(str(f), "entity-owned") for f in files}
+    # in batches the first file's name stands (as a load would write it), the second is refused
+    assert [(p.file, p.rule) for p in batched.value.problems] == [(str(files[1]), "entity-owned")]
