@@ -316,7 +316,7 @@ def _add_rdf_entities(compiled: list[CompiledFile], index: EntityIndex) -> None:
 
 
 def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None, *,
-            replace: bool = False, index: EntityIndex | None = None, earlier: dict | None = None) -> Prepared:
+            replace: bool = False, index: EntityIndex | None = None, declarations: dict | None = None) -> Prepared:
     """Validate every file and the facts they merge into; return what to write, or raise InvalidInput
     with every problem. A graph loaded from another file is replaced only with ``replace``."""
     ontology = ontology or load_ontology()
@@ -372,9 +372,13 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             names = ", ".join(str(i.path) for i in items)
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))
-    # ``earlier``: what the earlier batches of a validation (not written) declare, as if it were stored
-    stored = stored_declarations(kg, {item.graph for item in compiled})
-    stored.update({graph: said for graph, said in (earlier or {}).items() if graph not in stored})
+    # ``declarations``: graph -> what it declares, of the store and the batches before, kept by the
+    # caller of a load or validation in batches (read from the store for each batch, it grows with it)
+    graphs_of_batch = {item.graph for item in compiled}
+    if declarations is None:
+        stored = stored_declarations(kg, graphs_of_batch)
+    else:
+        stored = {graph: said for graph, said in declarations.items() if graph not in graphs_of_batch}
     problems += entity_problems(compiled, stored)
     if not problems:  # the SHACL shapes (ontology/shapes.ttl), on each file's own triples
         from .shapes import validate_compiled  # pySHACL takes ~0.1 s to import: only when validating
@@ -559,9 +563,10 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
     # the entities known, read once and kept up to date by each batch's declarations: read again for
     # every batch, it was most of a 10,000-article load's time (generated articles declare entities)
     index = known_entities(kg) if len(batches) > 1 else None
+    declared = stored_declarations(kg, set()) if len(batches) > 1 else None  # graph -> its entities' names
     for number, batch in enumerate(batches):
         try:
-            prepared = prepare(batch, kg, ontology, replace=replace, index=index)
+            prepared = prepare(batch, kg, ontology, replace=replace, index=index, declarations=declared)
         except InvalidInput as error:
             if number:
                 error.problems.append(_stopped_after(report, batches, number))
@@ -571,6 +576,8 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
             prepared.sources[SOURCES_GRAPH] = [
                 ox.Quad(records, ox.NamedNode(RECORDS_DECLARATIONS), ox.Literal(True), records)]
         report.add(prepared, kg.replace_graphs(prepared.graphs(ontology), prepared.sources, atomic=len(batches) == 1))
+        if declared is not None:
+            declared.update({item.graph: declarations_in(item.quads) for item in prepared.files})
         del prepared  # the next batch's quads replace this one's
         if progress is not None:
             progress(sum(len(b) for b in batches[:number + 1]), len(files))
@@ -590,15 +597,16 @@ def validate(paths: list[Path], kg: KnowledgeGraph | None, *, replace: bool = Fa
     files = expand(paths)
     batches = [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
     index = known_entities(kg) if len(batches) > 1 else None
-    declared: dict = {}  # graph -> what it declares, of the batches checked so far
+    declared = stored_declarations(kg, set()) if len(batches) > 1 else None  # and the batches' checked so far
     report, problems = LoadReport(), []
     for batch in batches:
         try:
-            prepared = prepare(batch, kg, ontology, replace=replace, index=index, earlier=declared)
+            prepared = prepare(batch, kg, ontology, replace=replace, index=index, declarations=declared)
         except InvalidInput as error:
             problems += error.problems
             continue
-        declared.update({item.graph: declarations_in(item.quads) for item in prepared.files})
+        if declared is not None:
+            declared.update({item.graph: declarations_in(item.quads) for item in prepared.files})
         report.add(prepared, Change())
     if problems:
         raise InvalidInput(problems)

@@ -582,3 +582,7 @@ def test_validate_in_batches_refuses_one_entity_named_two_ways_in_two_batches(tm
     assert {(p.file, p.rule) for p in whole.value.problems} == {(str(f), "entity-owned") for f in files}
     # in batches the first file's name stands (as a load would write it), the second is refused
     assert [(p.file, p.rule) for p in batched.value.problems] == [(str(files[1]), "entity-owned")]
+    with pytest.raises(InvalidInput) as loading:
+        load([REFERENCE, *files], KnowledgeGraph(tmp_path / "store"), batch_files=2)
+    assert [(p.file, p.rule) for p in loading.value.problems] == [(str(files[1]), "entity-owned"),
+                                                                 (str(files[1]), "load-stopped")]
