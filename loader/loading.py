@@ -556,7 +556,7 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
     """
     ontology = load_ontology()
     files = expand(paths)
-    batches = [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
+    batches = _batches(files, batch_files)
     report = LoadReport()
     # a store whose first load this is records, for every graph, whether it declares entities
     first = not kg.query(f"ASK {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
@@ -595,7 +595,7 @@ def validate(paths: list[Path], kg: KnowledgeGraph | None, *, replace: bool = Fa
     """
     ontology = load_ontology()
     files = expand(paths)
-    batches = [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
+    batches = _batches(files, batch_files)
     index = known_entities(kg) if len(batches) > 1 else None
     declared = stored_declarations(kg, set()) if len(batches) > 1 else None  # and the batches' checked so far
     report, problems = LoadReport(), []
@@ -611,6 +611,10 @@ def validate(paths: list[Path], kg: KnowledgeGraph | None, *, replace: bool = Fa
     if problems:
         raise InvalidInput(problems)
     return report
+
+
+def _batches(files: list[Path], batch_files: int) -> list[list[Path]]:
+    return [files[start:start + batch_files] for start in range(0, len(files), batch_files)] or [files]
 
 
 def _stopped_after(report: LoadReport, batches: list[list[Path]], number: int) -> Problem:

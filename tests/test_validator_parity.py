@@ -26,6 +26,7 @@ from test_bad_inputs import CORPUS
 from test_declared_once import FACTS, FOUNDERS, KINDS_UNDER_TEST, _compile
 from test_declared_once import ontology as declared_once_ontology  # noqa: F401 (a fixture)
 from test_fuzz_inputs import FACT_FILE, RDF_FILE, mutated
+from test_shapes import _lit, _n
 
 from loader import loading
 from loader import shapes as shapes_module
@@ -186,16 +187,6 @@ def test_a_mutated_fact_file_gives_the_same_problems(text, fuzz_dir, seed):
 def test_a_mutated_rdf_file_gives_the_same_problems(text, fuzz_dir, seed):
     (fuzz_dir / "parity-entities.ttl").write_text(text, encoding="utf-8")
     prepared_parity([fuzz_dir / "parity-entities.ttl"], seed)
-
-
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
-def _lit(value: str, datatype: str | None = None, language: str | None = None) -> ox.Literal:
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=_n(datatype)) if datatype else ox.Literal(value)
 
 
 # values of every kind a shape judges: odd numbers, impossible days, texts with and without a language,
