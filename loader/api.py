@@ -119,11 +119,12 @@ class Graph:
         self._entities: EntityIndex | None = None  # read once, until this object writes
 
     def entities(self) -> EntityIndex:
-        """Every known entity, by IRI and by name (read from the graph once, until a write)."""
+        """The known entities, by IRI and by name: looked up in the graph as they are asked for (read
+        whole from a store that does not record names), and kept until this object writes."""
         if self._entities is None:
-            from .entities import known_entities
+            from .entities import entity_index
 
-            self._entities = known_entities(self.backend)
+            self._entities = entity_index(self.backend)
         return self._entities
 
     def resolve(self, name: str, *, purpose: str = "", role: str = "entity") -> str:

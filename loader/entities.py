@@ -10,7 +10,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .namespaces import DECLARES_ENTITIES, GRAPH, OWL, RDFS, RECORDS_DECLARATIONS, SCHEMA, SK, SKOS, SOURCES_GRAPH, WD
+import pyoxigraph as ox
+
+from .namespaces import (
+    DECLARES_ENTITIES,
+    GRAPH,
+    NAME_KEY,
+    OWL,
+    RDFS,
+    RECORDS_DECLARATIONS,
+    RECORDS_NAMES,
+    SCHEMA,
+    SK,
+    SKOS,
+    SOURCES_GRAPH,
+    WD,
+)
 from .problems import Problem
 from .rdfterms import local as _local
 
@@ -60,16 +75,139 @@ class EntityIndex:
         if found:
             options = ", ".join(sorted(self.entities[i].label or i for i in found))
             return None, f"'{name}' is ambiguous: it names {options}; use the entity's id"
-        near = difflib.get_close_matches(normalize_name(name), list(self.by_name), n=3, cutoff=0.6)
+        near = self.near(name)
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         return None, f"unknown entity '{name}'{hint} (declare it under 'entities:' if it is new)"
+
+    def near(self, name: str) -> list[str]:
+        """Known names close to a name that names no entity (normalised, as they are compared)."""
+        if name.startswith(("http://", "https://")):
+            return []
+        return difflib.get_close_matches(normalize_name(name), list(self.by_name), n=3, cutoff=0.6)
+
+    def look_up(self, iris) -> None:
+        """Have these IRIs' entities at hand (this index holds every entity already)."""
+
+
+class _ReadOnAsking(dict):
+    """IRI -> Entity, reading from the store an IRI first asked for (`[]`, `in`, `get`)."""
+
+    def __init__(self, index: StoreEntities):
+        super().__init__()
+        self._index = index
+
+    def __missing__(self, iri: str) -> Entity:
+        self._index.look_up([iri])
+        if dict.__contains__(self, iri):
+            return dict.__getitem__(self, iri)
+        raise KeyError(iri)
+
+    def __contains__(self, iri: object) -> bool:
+        if not dict.__contains__(self, iri) and isinstance(iri, str):
+            self._index.look_up([iri])
+        return dict.__contains__(self, iri)
+
+    def get(self, iri, default=None):
+        return self[iri] if iri in self else default
+
+
+class StoreEntities(EntityIndex):
+    """The store's entities, read as they are asked for: a name through the store's record of the
+    names of the entities (graph/sources, ``skg:nameKey``), an IRI directly. Resolving a file's or
+    a query's few names then costs a few look-ups, not a read of every entity (tens of thousands in
+    a large store: seconds at 1,000 generated articles, tens of seconds at 10,000). What is added
+    (a batch's own entities) is held beside what is read."""
+
+    def __init__(self, kg) -> None:
+        super().__init__()
+        self.kg = kg
+        self.entities = _ReadOnAsking(self)
+        self._iris: set[str] = set()  # IRIs looked up, found or not
+        self._keys: set[str] = set()  # names looked up
+
+    def resolve(self, name: str) -> tuple[str | None, str | None]:
+        if not name.startswith(("http://", "https://")):
+            self.look_up_names([name])
+        return super().resolve(name)  # an IRI is looked up as it is asked for
+
+    def look_up_names(self, names) -> None:
+        """Read the entities that have (or had) any of these names."""
+        keys = sorted({normalize_name(n) for n in names} - self._keys)
+        self._keys.update(keys)
+        self.look_up(named_by(self.kg, keys))
+
+    def look_up(self, iris) -> None:
+        wanted = sorted({i for i in iris if i.startswith(SK)} - self._iris)
+        self._iris.update(wanted)
+        for part in _parts(wanted):
+            values = " ".join(f"<{i}>" for i in part)
+            _add_rows(self, self.kg.query(f"SELECT ?e ?type ?name ?label WHERE {{ VALUES ?e {{ {values} }} "
+                                          f"{_entity_pattern()} }}"))
+
+
+    def near(self, name: str) -> list[str]:
+        """The names the store records or this index holds that are close to it, best first, each
+        still a name (a record may outlive its name): the nearest three."""
+        if name.startswith(("http://", "https://")):
+            return []
+        rows = self.kg.query(f"SELECT DISTINCT ?k WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?e <{NAME_KEY}> ?k }} }}")
+        names = {row["k"].value for row in rows} | set(self.by_name)
+        found: list[str] = []
+        for close in difflib.get_close_matches(normalize_name(name), list(names), n=len(names), cutoff=0.6):
+            self.look_up_names([close])
+            if self.by_name.get(close):
+                found.append(close)
+            if len(found) == 3:
+                break
+        return found
+
+
+_PER_QUERY = 200  # values in one VALUES block
+
+
+def _parts(values: list[str]) -> list[list[str]]:
+    return [values[start:start + _PER_QUERY] for start in range(0, len(values), _PER_QUERY)]
+
+
+def entity_index(kg) -> EntityIndex:
+    """The entities of the graph: looked up as they are asked for where the store records the names
+    each graph declares (a store whose first load was made by this version), else read whole."""
+    if kg is not None and records_names(kg):
+        return StoreEntities(kg)
+    return known_entities(kg)
+
+
+def records_names(kg) -> bool:
+    """Whether the store records, for every graph, the names it declares (its first load did)."""
+    return kg is not None and bool(kg.query(f"ASK {{ GRAPH <{SOURCES_GRAPH}> {{ <{SOURCES_GRAPH}> <{RECORDS_NAMES}> true }} }}"))
+
+
+def named_by(kg, keys) -> set[str]:
+    """The entities the store records with any of these (normalised) names. A record outlives a
+    name an entity no longer has (records are only added): what is read of the entity decides."""
+    found: set[str] = set()
+    for part in _parts(sorted(keys)):
+        rows = kg.query(f"SELECT DISTINCT ?e WHERE {{ VALUES ?k {{ {' '.join(str(ox.Literal(k)) for k in part)} }} "
+                        f"GRAPH <{SOURCES_GRAPH}> {{ ?e <{NAME_KEY}> ?k }} }}")
+        found |= {row["e"].value for row in rows}
+    return found
+
+
+def name_keys(quads) -> list[tuple[str, str]]:
+    """(entity, name normalised) for the names quads of one graph give the project's entities: each
+    label and alias, and the id of each entity named, as the index matches them."""
+    keys: set[tuple[str, str]] = set()
+    for quad in quads:
+        iri = quad.subject.value
+        if quad.predicate.value in (LABEL, ALIAS) and iri.startswith(SK) and isinstance(quad.subject, ox.NamedNode):
+            keys.add((iri, normalize_name(quad.object.value)))
+            keys.add((iri, normalize_name(iri.removeprefix(SK))))
+    return sorted(keys)
 
 
 def known_entities(kg) -> EntityIndex:
     """Every entity the graph declares, by IRI and by name (here, not beside the loader, so that a
     query resolves names without importing the loader's parsing and validation)."""
-    from .inference import INFERRED_SUFFIX
-
     index = EntityIndex()
     if kg is None:
         return index
@@ -79,14 +217,26 @@ def known_entities(kg) -> EntityIndex:
         # report's and citation's too, ten times slower at 1,000 articles. Asserted types only: the
         # inferred ancestors follow from them through the ontology. Only the graphs that declare
         # entities, where the store records them.
-        f"SELECT ?e ?type ?name ?label WHERE {{ {declaring_graphs(kg)}GRAPH ?g {{ ?e rdfs:label ?label . ?e a ?type }} "
-        f"FILTER(STRSTARTS(STR(?e), STR(sk:)) && !STRENDS(STR(?g), '{INFERRED_SUFFIX}')) "
-        "OPTIONAL { ?e skos:altLabel ?name } }"
+        f"SELECT ?e ?type ?name ?label WHERE {{ {declaring_graphs(kg)}{_entity_pattern()} "
+        "FILTER(STRSTARTS(STR(?e), STR(sk:))) }"
     )
+    _add_rows(index, rows)
+    return index
+
+
+def _entity_pattern() -> str:
+    """An entity is declared, label and kinds, in a file's graph (not in a graph of inferences, whose
+    types are the ontology's ancestors of the asserted ones); its aliases may be given in any graph."""
+    from .inference import INFERRED_SUFFIX  # not above: the ontology's module, which queries need not read
+
+    return (f"GRAPH ?g {{ ?e rdfs:label ?label . ?e a ?type }} FILTER(!STRENDS(STR(?g), '{INFERRED_SUFFIX}')) "
+            "OPTIONAL { ?e skos:altLabel ?name }")
+
+
+def _add_rows(index: EntityIndex, rows) -> None:
     for row in rows:
         names = {row["label"].value} | ({row["name"].value} if row["name"] else set())
-        index.add(row["e"].value, {row["type"].value}, names, row["label"].value)
-    return index
+        EntityIndex.add(index, row["e"].value, {row["type"].value}, names, row["label"].value)
 
 
 # Who may say what an entity is called. An article's file adds facts and new entities; the names and
@@ -127,17 +277,44 @@ def declaring_graphs(kg) -> str:
     return f"GRAPH <{SOURCES_GRAPH}> {{ ?g <{DECLARES_ENTITIES}> true }} " if recorded else ""
 
 
-def stored_declarations(kg, replaced: set[str]) -> dict[str, dict[str, Declaration]]:
-    """graph -> entity -> what the graph says it is called, for every stored graph a batch does not replace."""
+def stored_declarations(kg, replaced: set[str], about: dict[str, dict[str, Declaration]] | None = None
+                        ) -> dict[str, dict[str, Declaration]]:
+    """graph -> entity -> what the graph says it is called, for the stored graphs a batch does not
+    replace: every entity, or, given ``about`` (the batch's own declarations) in a store that
+    records names, the entities that are the batch's, have one of its names or one of its Wikidata
+    ids, which is all that `entity_problems` compares them with."""
     graphs: dict[str, dict[str, Declaration]] = defaultdict(lambda: defaultdict(Declaration))
     if kg is None:
         return graphs
-    rows = kg.query(f"SELECT ?g ?e ?p ?o WHERE {{ {declaring_graphs(kg)}VALUES ?p {{ rdfs:label skos:altLabel schema:sameAs }} "
-                    "GRAPH ?g { ?e ?p ?o } FILTER(STRSTARTS(STR(?e), STR(sk:))) }")
-    for row in rows:
-        if row["g"].value not in replaced:
-            graphs[row["g"].value][row["e"].value].add(row["p"].value, row["o"].value)
+    pattern = ("VALUES ?p { rdfs:label skos:altLabel schema:sameAs } GRAPH ?g { ?e ?p ?o } "
+               "FILTER(STRSTARTS(STR(?e), STR(sk:)))")
+    if about is None or not records_names(kg):
+        queries = [f"SELECT ?g ?e ?p ?o WHERE {{ {declaring_graphs(kg)}{pattern} }}"]
+    else:
+        # by entity: one an article names by its role (a state's armed forces) is declared by
+        # every article that names it so, and those graphs are read for it alone
+        queries = [f"SELECT ?g ?e ?p ?o WHERE {{ VALUES ?e {{ {' '.join(f'<{i}>' for i in part)} }} {pattern} "
+                   f"GRAPH <{SOURCES_GRAPH}> {{ ?g <{DECLARES_ENTITIES}> true }} }}"
+                   for part in _parts(sorted(_concerned(kg, about)))]
+    for query in queries:
+        for row in kg.query(query):
+            if row["g"].value not in replaced:
+                graphs[row["g"].value][row["e"].value].add(row["p"].value, row["o"].value)
     return graphs
+
+
+def _concerned(kg, about: dict[str, dict[str, Declaration]]) -> set[str]:
+    """The batch's entities, and the stored ones with one of their names or Wikidata ids."""
+    iris = {iri for entities in about.values() for iri in entities}
+    names = {iri.removeprefix(SK) for iri in iris}
+    names |= {n for entities in about.values() for said in entities.values() for n in said.labels | said.aliases}
+    ids = sorted({i for entities in about.values() for said in entities.values() for i in said.wikidata})
+    iris |= named_by(kg, {normalize_name(n) for n in names})
+    for part in _parts(ids):
+        rows = kg.query(f"SELECT DISTINCT ?e WHERE {{ VALUES ?o {{ {' '.join(f'<{i}>' for i in part)} }} "
+                        "GRAPH ?g { ?e schema:sameAs ?o } FILTER(STRSTARTS(STR(?e), STR(sk:))) }")
+        iris |= {row["e"].value for row in rows}
+    return iris
 
 
 def entity_problems(files, stored: dict[str, dict[str, Declaration]]) -> list[Problem]:

@@ -10,22 +10,34 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import schema
-from .entities import declarations_in, entity_problems, known_entities, stored_declarations
+from .entities import (
+    StoreEntities,
+    declarations_in,
+    entity_index,
+    entity_problems,
+    known_entities,
+    name_keys,
+    records_names,
+    stored_declarations,
+)
 from .export import canonical
 from .factfile import CompiledFile, EntityIndex, _local, compile_file, declare_entities, read_fact_file
 from .inference import INFERRED_SUFFIX, infer, inferred_graph, is_inferred
 from .merge import Fact, Report, derive, facts_graph, reports_from_quads
 from .namespaces import (
+    BASE,
     DECLARES_ENTITIES,
     FACTS_GRAPH,
     GRAPH,
     LOADED_FROM,
+    NAME_KEY,
     ONTOLOGY_GRAPH,
     PROJECT_ROOT,
     PROV,
     RDF,
     RDFS,
     RECORDS_DECLARATIONS,
+    RECORDS_NAMES,
     SCHEMA,
     SK,
     SKA,
@@ -140,13 +152,16 @@ _NAMING = {RDFS + "label", SKOS + "altLabel", SCHEMA + "sameAs"}
 
 
 def source_records(item: CompiledFile) -> list[ox.Quad]:
-    """What the store records of a file's graph: the file it is loaded from, and whether it declares
-    entities (names a project entity or gives its Wikidata id), so that the index of entities reads
-    those graphs only."""
+    """What the store records of a file's graph: the file it is loaded from, whether it declares
+    entities (names a project entity or gives its Wikidata id), so that a read of every entity reads
+    those graphs only, and the names (normalised) it gives its entities, so that a name is looked up
+    (those are about the entities: added where missing, never taken away, see `named_by`)."""
     graph, records = ox.NamedNode(item.graph), ox.NamedNode(SOURCES_GRAPH)
     found = [ox.Quad(graph, ox.NamedNode(LOADED_FROM), ox.Literal(source_name(item.path)), records)]
     if any(q.predicate.value in _NAMING and q.subject.value.startswith(SK) for q in item.quads):
         found.append(ox.Quad(graph, ox.NamedNode(DECLARES_ENTITIES), ox.Literal(True), records))
+    found += [ox.Quad(ox.NamedNode(iri), ox.NamedNode(NAME_KEY), ox.Literal(key), records)
+              for iri, key in name_keys(item.quads)]
     return found
 
 
@@ -316,14 +331,20 @@ def _add_rdf_entities(compiled: list[CompiledFile], index: EntityIndex) -> None:
 
 
 def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None, *,
-            replace: bool = False, index: EntityIndex | None = None, declarations: dict | None = None) -> Prepared:
+            replace: bool = False, index: EntityIndex | None = None, declarations: dict | None = None,
+            earlier: dict | None = None) -> Prepared:
     """Validate every file and the facts they merge into; return what to write, or raise InvalidInput
-    with every problem. A graph loaded from another file is replaced only with ``replace``."""
+    with every problem. A graph loaded from another file is replaced only with ``replace``.
+
+    A batch of a validation or of a load in batches may be given the entities (``index``) and what
+    each graph calls them: ``declarations``, those of every graph, stored or of earlier batches (read
+    once by the caller of a store that does not record names); or ``earlier``, those of the earlier
+    batches of a validation, not in the store, whose own are looked up."""
     ontology = ontology or load_ontology()
     files = expand(paths)
     if not files:
         raise InvalidInput([Problem(" ".join(map(str, paths)) or "(no files)", "no-files", "no fact or RDF files to load")])
-    index = known_entities(kg) if index is None else index  # given: the store's and earlier batches' entities
+    index = entity_index(kg) if index is None else index
     problems: list[Problem] = []
     sources, compiled = [], []
     copies: dict[str, tuple[str, list[ox.Quad]]] = {}  # graph -> (file, its quads), of graphs the loader writes
@@ -372,17 +393,17 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             names = ", ".join(str(i.path) for i in items)
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))
-    # ``declarations``: graph -> what it declares, of the store and the batches before, kept by the
-    # caller of a load or validation in batches (read from the store for each batch, it grows with it)
     graphs_of_batch = {item.graph for item in compiled}
     if declarations is None:
-        stored = stored_declarations(kg, graphs_of_batch)
+        about = {item.graph: declarations_in(item.quads) for item in compiled}
+        stored = stored_declarations(kg, graphs_of_batch, about)
+        stored.update({graph: said for graph, said in (earlier or {}).items() if graph not in graphs_of_batch})
     else:
         stored = {graph: said for graph, said in declarations.items() if graph not in graphs_of_batch}
     problems += entity_problems(compiled, stored)
     if not problems:  # the SHACL shapes (ontology/shapes.ttl), on each file's own triples
         from .shapes import validate_compiled  # pySHACL takes ~0.1 s to import: only when validating
-        entity_types = {iri: entity.types for iri, entity in index.entities.items()}
+        entity_types = _entity_types(index, (q for item in compiled for q in item.quads))
         for item in compiled:
             problems += validate_compiled(item, entity_types, ontology.quads)
     # whether the files may replace the store's graphs, once each file is right in itself
@@ -424,11 +445,18 @@ def _validate_merged(prepared: Prepared, index: EntityIndex, ontology: Ontology)
         for report in fact.reports:
             quads += [ox.Quad(ox.NamedNode(c), ox.NamedNode(SKG + "localId"), ox.Literal(report.local_id), graph)
                       for c in report.citations]
-    context = {iri: entity.types for iri, entity in index.entities.items()}
+    context = _entity_types(index, quads)
     context.update({r.article: {SKG + "Article"} for fact in facts for r in fact.reports})
     context.update({c: {SKG + "Citation"} for fact in facts for r in fact.reports for c in r.citations})
     problems = validate_compiled(CompiledFile(Path("merged facts"), graph.value, quads), context, ontology.quads)
     return [p for p in problems if p.field not in _TEXT_KEYS]
+
+
+def _entity_types(index: EntityIndex, quads: Iterable[ox.Quad]) -> dict[str, set[str]]:
+    """The classes of the project's entities these quads name (all the shapes read of the entities)."""
+    iris = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode) and t.value.startswith(SK)}
+    index.look_up(iris)
+    return {iri: index.entities[iri].types for iri in sorted(iris) if iri in index.entities}
 
 
 def _labeller(index: EntityIndex):
@@ -525,7 +553,7 @@ def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
     if problems:
         raise InvalidInput(problems)
     ontology = load_ontology()
-    prepared = Prepared([], merge_facts([], kg, _labeller(known_entities(kg)), removed=set(graphs)),
+    prepared = Prepared([], merge_facts([], kg, _labeller(entity_index(kg)), removed=set(graphs)),
                         {graph: [] for graph in graphs})
     writes = prepared.graphs(ontology)
     for graph in graphs:
@@ -558,12 +586,15 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
     files = expand(paths)
     batches = _batches(files, batch_files)
     report = LoadReport()
-    # a store whose first load this is records, for every graph, whether it declares entities
-    first = not kg.query(f"ASK {{ GRAPH <{SOURCES_GRAPH}> {{ ?g <{LOADED_FROM}> ?file }} }}")
-    # the entities known, read once and kept up to date by each batch's declarations: read again for
-    # every batch, it was most of a 10,000-article load's time (generated articles declare entities)
-    index = known_entities(kg) if len(batches) > 1 else None
-    declared = stored_declarations(kg, set()) if len(batches) > 1 else None  # graph -> its entities' names
+    # a store without the project's graphs records, from its first load on, which graphs declare
+    # entities and their names (a server has graphs of its own)
+    first = not kg.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {str(ox.Literal(BASE))})) }}")
+    # each batch looks up in the store the entities and names it needs; a store that does not record
+    # names is read whole once, and each batch's added: read again for every batch, it was most of a
+    # 10,000-article load's time (generated articles declare entities)
+    carried = len(batches) > 1 and not first and not records_names(kg)
+    index = known_entities(kg) if carried else None
+    declared = stored_declarations(kg, set()) if carried else None  # graph -> its entities' names
     for number, batch in enumerate(batches):
         try:
             prepared = prepare(batch, kg, ontology, replace=replace, index=index, declarations=declared)
@@ -573,8 +604,8 @@ def load(paths: list[Path], kg: KnowledgeGraph, *, replace: bool = False, batch_
             raise
         if first and number == 0:
             records = ox.NamedNode(SOURCES_GRAPH)
-            prepared.sources[SOURCES_GRAPH] = [
-                ox.Quad(records, ox.NamedNode(RECORDS_DECLARATIONS), ox.Literal(True), records)]
+            prepared.sources[SOURCES_GRAPH] = [ox.Quad(records, ox.NamedNode(marker), ox.Literal(True), records)
+                                               for marker in (RECORDS_DECLARATIONS, RECORDS_NAMES)]
         report.add(prepared, kg.replace_graphs(prepared.graphs(ontology), prepared.sources, atomic=len(batches) == 1))
         if declared is not None:
             declared.update({item.graph: declarations_in(item.quads) for item in prepared.files})
@@ -596,12 +627,16 @@ def validate(paths: list[Path], kg: KnowledgeGraph | None, *, replace: bool = Fa
     ontology = load_ontology()
     files = expand(paths)
     batches = _batches(files, batch_files)
-    index = known_entities(kg) if len(batches) > 1 else None
-    declared = stored_declarations(kg, set()) if len(batches) > 1 else None  # and the batches' checked so far
+    # the batches' entities and names are kept as they are checked (none is written): beside the
+    # store's, looked up, or with the store's, read once from a store that does not record names
+    looked_up = records_names(kg) or kg is None
+    index = (StoreEntities(kg) if kg is not None and looked_up else known_entities(kg)) if len(batches) > 1 else None
+    declared = ({} if looked_up else stored_declarations(kg, set())) if len(batches) > 1 else None
     report, problems = LoadReport(), []
     for batch in batches:
         try:
-            prepared = prepare(batch, kg, ontology, replace=replace, index=index, declarations=declared)
+            prepared = prepare(batch, kg, ontology, replace=replace, index=index,
+                               **{"earlier" if looked_up else "declarations": declared})
         except InvalidInput as error:
             problems += error.problems
             continue

@@ -18,6 +18,8 @@ SOURCES_GRAPH = GRAPH + "sources"  # the store's record of the file each graph w
 LOADED_FROM = SKG + "loadedFrom"  # <graph> skg:loadedFrom "file", in SOURCES_GRAPH
 DECLARES_ENTITIES = SKG + "declaresEntities"  # <graph> skg:declaresEntities true: it names entities
 RECORDS_DECLARATIONS = SKG + "recordsDeclarations"  # <sources graph> ... true: every graph's flag is recorded
+NAME_KEY = SKG + "nameKey"  # <entity> skg:nameKey "niger": a name of it, normalised, as a graph declares it
+RECORDS_NAMES = SKG + "recordsNames"  # <sources graph> ... true: the names of every graph's entities are recorded
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -16,7 +16,6 @@ RDF term serialized by pyoxigraph; either way a value cannot change what the que
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .entities import EntityIndex, normalize_name
+from .entities import EntityIndex
 from .namespaces import PREFIXES, QUERIES_DIR, SKG, XSD
 
 PARAM_KINDS = ("entity", "date", "text")
@@ -334,9 +333,7 @@ def _check_class(query: NamedQuery, param: Param, raw: str, entity) -> None:
 
 def _near_names(name: str, index: EntityIndex) -> list[str]:
     """Known names close to a name that resolves to no entity (as the index's message lists them)."""
-    if name.startswith(("http://", "https://")):
-        return []
-    return difflib.get_close_matches(normalize_name(name), list(index.by_name), n=3, cutoff=0.6)
+    return index.near(name)
 
 
 # --- parameters for servers that lack SEP-0007 substitution (every standard SPARQL 1.1 server) ---

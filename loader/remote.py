@@ -342,7 +342,8 @@ class RemoteGraph:
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
                        sources: dict[str, list[ox.Quad]] | None = None, *, atomic: bool = True) -> Change:
         """Replace each named graph with the given quads, and the records of where graphs were loaded
-        from (``sources``: graph -> its records, quads of SOURCES_GRAPH; the records graph is written whole).
+        from (``sources``: graph -> its records, quads of SOURCES_GRAPH about it and, only added, about its
+        entities; the records graph is written whole).
         Always as one step (``atomic`` is for the embedded store's speed).
 
         A failure before the final request leaves every graph as it was. The final request moves all

@@ -55,21 +55,12 @@ class Regimes:
     """Who rules which state when, from the store's Rule facts and a batch's Rule reports."""
 
     rulings: dict[str, list[Ruling]] = field(default_factory=dict)  # state IRI -> its rulings
+    kg: object = None  # the store whose Rule facts of a state are read when the state is first asked for
+    read: set[str] = field(default_factory=set)  # states whose stored Rules are read
 
     @classmethod
     def gather(cls, kg, reports: list[CompiledReport]) -> Regimes:
-        found = cls()
-        if kg is not None:
-            # the store's facts, as derived from all their reports (one pattern per OPTIONAL)
-            rows = kg.query("SELECT ?state ?regime ?startEarliest ?endLatest ?from ?until WHERE { "
-                            "?rule skg:factType skg:Rule ; skg:state ?state ; skg:regime ?regime . "
-                            "OPTIONAL { ?rule skg:startEarliest ?startEarliest } "
-                            "OPTIONAL { ?rule skg:endLatest ?endLatest } "
-                            "OPTIONAL { ?rule skg:activeFrom ?from } OPTIONAL { ?rule skg:activeUntil ?until } }")
-            for row in rows:
-                found.rulings.setdefault(row["state"].value, []).append(Ruling(
-                    row["regime"].value, _date(row["startEarliest"]), _date(row["endLatest"]),
-                    _date(row["from"]), _date(row["until"])))
+        found = cls(kg=kg)
         for report in reports:  # the batch's own reports, each as it says
             start, end = report.times.get("start"), report.times.get("end")
             for state in report.values.get(SKG + "state", ()):
@@ -81,10 +72,26 @@ class Regimes:
                         start.latest if start else seen, seen))
         return found
 
+    def of(self, state: str) -> list[Ruling]:
+        """The state's rulings: the store's facts, as derived from all their reports, and the batch's."""
+        if self.kg is not None and state not in self.read:
+            self.read.add(state)
+            # anchored on the state's Rule facts (one pattern per OPTIONAL): every Rule of the store
+            # was read before, a cost that grew with the store for every batch of a load
+            rows = self.kg.query("SELECT ?regime ?startEarliest ?endLatest ?from ?until WHERE { "
+                                 f"?rule skg:state <{state}> ; skg:factType skg:Rule ; skg:regime ?regime . "
+                                 "OPTIONAL { ?rule skg:startEarliest ?startEarliest } "
+                                 "OPTIONAL { ?rule skg:endLatest ?endLatest } "
+                                 "OPTIONAL { ?rule skg:activeFrom ?from } OPTIONAL { ?rule skg:activeUntil ?until } }")
+            self.rulings.setdefault(state, [])[:0] = [
+                Ruling(row["regime"].value, _date(row["startEarliest"]), _date(row["endLatest"]),
+                       _date(row["from"]), _date(row["until"])) for row in rows]
+        return self.rulings.get(state, [])
+
     def regime_of(self, state: str, day: dt.date, index: EntityIndex) -> tuple[str | None, str | None]:
         """(the regime's IRI, None), or (None, what is wrong)."""
         name = index.entities[state].label or local(state)
-        rulings = self.rulings.get(state, [])
+        rulings = self.of(state)
         possible = sorted({r.regime for r in rulings if r.possible(day)})
         if len(possible) > 1:
             sure = sorted({r.regime for r in rulings if r.sure(day)})

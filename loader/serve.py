@@ -330,12 +330,12 @@ def sparql_texts(method: str, target: str, content_type: str, body: bytes | None
 
 def named_queries_document(backend: tuple[str, int]) -> list[dict]:
     """The named queries for the page: each as written, and with its example's values written in."""
-    from .entities import known_entities
+    from .entities import entity_index
     from .queries import QueryError, bind, example_values, inline, named_queries
     from .remote import RemoteGraph
 
     graph = RemoteGraph(f"http://{backend[0]}:{backend[1]}/query")
-    index = known_entities(graph)
+    index = entity_index(graph)
     document = []
     for name, named in named_queries().items():
         values, as_of = example_values(named)
@@ -362,7 +362,9 @@ def _graph(backend: tuple[str, int]):
 
 def entities_document(backend: tuple[str, int]) -> list[dict]:
     """Every entity with its label, names and classes: what the page's pickers offer."""
-    index = _graph(backend).entities()
+    from .entities import known_entities
+
+    index = known_entities(_graph(backend).backend)  # the pickers offer every entity
     return [{"iri": e.iri, "label": e.label or e.iri.rsplit("/", 1)[-1], "names": sorted(e.names),
              "types": sorted(t.rsplit("#", 1)[-1] for t in e.types)}
             for e in sorted(index.entities.values(), key=lambda e: (e.label or e.iri).casefold())]

@@ -250,8 +250,8 @@ class KnowledgeGraph:
     def replace_graphs(self, graphs: dict[str, list[ox.Quad]],
                        sources: dict[str, list[ox.Quad]] | None = None, *, atomic: bool = True) -> Change:
         """Replace each named graph with the given quads, and the store's records of where graphs were
-        loaded from (``sources``: graph -> its records, quads of SOURCES_GRAPH about it; none to
-        forget it), all in one transaction.
+        loaded from (``sources``: graph -> its records, quads of SOURCES_GRAPH about it, none to
+        forget it, and about its entities, which are only added), all in one transaction.
 
         A graph whose content would not change is left alone, so that reloading the same files
         leaves the store byte-identical (rewriting would relabel the ontology's blank nodes). What
@@ -300,7 +300,8 @@ class KnowledgeGraph:
             current = set(self.store.quads_for_pattern(ox.NamedNode(graph), None, None, held_in))
             wanted = set(records)
             removals += current - wanted
-            additions += wanted - current
+            # the records about the graph's entities (their names) are added where missing, never taken away
+            additions += [q for q in wanted - current if q.subject.value == graph or q not in self.store]
         return list(dict.fromkeys(additions)), removals, replaced, dropped  # a file may state a triple twice
 
     def graphs_present(self, graphs: Iterable[str]) -> set[str]:

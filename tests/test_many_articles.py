@@ -586,3 +586,72 @@ def test_validate_in_batches_refuses_one_entity_named_two_ways_in_two_batches(tm
         load([REFERENCE, *files], KnowledgeGraph(tmp_path / "store"), batch_files=2)
     assert [(p.file, p.rule) for p in loading.value.problems] == [(str(files[1]), "entity-owned"),
                                                                  (str(files[1]), "load-stopped")]
+
+
+def test_the_store_records_the_names_of_the_entities_and_resolves_them_only_while_declared(tmp_path):
+    from loader.entities import StoreEntities, name_keys, records_names
+
+    kg = build(tmp_path / "store", [REFERENCE, ENTITIES, SEED])
+    records = "GRAPH <https://w3id.org/sahel-kg/graph/sources> { ?e skg:nameKey ?k }"
+    keys = {(row["e"].value, row["k"].value) for row in kg.query(f"SELECT ?e ?k WHERE {{ {records} }}")}
+    graphs = [row["g"].value for row in kg.query(
+        "SELECT ?g WHERE { GRAPH <https://w3id.org/sahel-kg/graph/sources> { ?g skg:loadedFrom ?file } }")]
+    assert records_names(kg)
+    assert keys == {key for graph in graphs for key in name_keys(kg.quads(graph))}
+    assert {k for e, k in keys if e == SK + "mohamed-bazoum"} == {"mohamed bazoum", "bazoum"}
+    assert {k for e, k in keys if e == SK + "niger"} == {"niger", "republic of niger"}
+    force = SK + "niger-mali-burkina-faso-joint-force"  # the seed's own entity
+    assert StoreEntities(kg).resolve("joint force of niger, mali and burkina faso") == (force, None)
+    remove([SEED.name], kg)
+    # its name stays recorded (records are only added), and no longer resolves: the entity is gone
+    assert {k for e, k in kg.query(f"SELECT ?e ?k WHERE {{ {records} }}") if e.value == force}
+    iri, error = StoreEntities(kg).resolve("Joint force of Niger, Mali and Burkina Faso")
+    assert iri is None and error.startswith("unknown entity 'Joint force of Niger, Mali and Burkina Faso'")
+    assert known_entities(kg).resolve("Joint force of Niger, Mali and Burkina Faso") == (iri, error)
+    kg.close()
+
+
+def test_names_are_looked_up_in_the_store_and_resolve_as_when_every_entity_is_read(devset):
+    from loader.entities import StoreEntities, entity_index
+
+    every = known_entities(devset)
+    assert isinstance(entity_index(devset), StoreEntities)
+    shared = StoreEntities(devset)
+    asked = [name for entity in every.entities.values() for name in sorted(entity.names | {entity.iri})]
+    asked += ["NIGER", "bazoum", "Nigerr", "Wagner Grupp", "nobody at all", SK + "nobody", "https://example.org/x"]
+    for name in asked:
+        fresh = StoreEntities(devset)
+        assert fresh.resolve(name) == shared.resolve(name) == every.resolve(name), name
+        iri, _ = every.resolve(name)
+        if iri:
+            assert (fresh.entities[iri].types, fresh.entities[iri].label) == (every.entities[iri].types,
+                                                                               every.entities[iri].label)
+    # one name reads the entity it names, not every entity
+    one = StoreEntities(devset)
+    assert one.resolve("Republic of Niger") == (SK + "niger", None)
+    assert list(dict.keys(one.entities)) == [SK + "niger"] and len(every.entities) == 30
+
+
+def test_a_store_written_without_sahelkg_has_every_entity_read_for_a_load(devset, tmp_path):
+    """A store bulk-loaded from an export has no records of sources or names: a load into it is not
+    its first (which would record names for its own graphs only), and finds every graph's entities."""
+    from loader.entities import records_names
+
+    store = tmp_path / "store"
+    bulk = __import__("pyoxigraph").Store(str(store))
+    bulk.bulk_extend(q for q in devset.quads() if q.graph_name.value != "https://w3id.org/sahel-kg/graph/sources")
+    del bulk
+    kg = KnowledgeGraph(store)
+    article = write_test_text(tmp_path / "new", "zz-new", "2024-06-01", "Goïta still leads Mali's junta.", """\
+        - id: junta-rules-mali
+          type: Rule
+          regime: Mali's junta
+          state: Mali
+          leader: Goïta
+          end: ongoing
+          quote: "Goïta still leads Mali's junta."
+        """)
+    load([article], kg)  # names entities of the devset's entity file (its graph in the export)
+    assert not records_names(kg)
+    assert known_entities(kg).entities.keys() == known_entities(devset).entities.keys()
+    kg.close()
