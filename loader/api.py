@@ -42,10 +42,12 @@ from .queries import (
     InvalidSparql,
     IsAnUpdate,
     NamedQuery,
+    NotPageable,
     QueryError,
     bind,
     find_query,
     is_update,
+    paged,
     refuse_remote_requests,
 )
 from .store import KnowledgeGraph, StoreError
@@ -199,11 +201,12 @@ class Graph:
 
     def answer(self, query: str | NamedQuery, params: dict[str, object] | None = None,
                as_of: str | dt.date | None = None, *, timeout: float | None = TIMEOUT,
-               allow_service: bool = False) -> Answer:
+               allow_service: bool = False, limit: int | None = None, offset: int = 0) -> Answer:
         """Run a named query, a .rq file or SPARQL text, its parameters bound to names or values.
 
         The answer is read whole within `timeout` seconds, else `QueryTimeout`. A federated query
-        (SERVICE) is refused (`RemoteRequest`) unless `allow_service`."""
+        (SERVICE) is refused (`RemoteRequest`) unless `allow_service`. `limit` and `offset` ask for
+        one page of the answer (`NotPageable` for a query that ends with its own)."""
         named = query if isinstance(query, NamedQuery) else find_query(query)
         if is_update(named.text):
             raise IsAnUpdate(named.text)
@@ -214,9 +217,12 @@ class Graph:
             as_of = dt.date.today()  # a query that answers as of a date answers for today
         day = None if as_of is None else str(as_of)
         substitutions = bind(named, values, self.entities() if named.params else EntityIndex(), day)
+        text = paged(named.text, limit, offset)
         try:
-            result = self.backend.query(named.text, substitutions, timeout=timeout)
+            result = self.backend.query(text, substitutions, timeout=timeout)
         except SyntaxError as error:
+            if text != named.text:
+                raise NotPageable(str(error)) from None
             raise InvalidSparql(str(error)) from None
         except (RuntimeError, OSError) as error:
             # pyoxigraph binds parameters only when the SELECT clause names them; a SERVICE that fails
@@ -226,10 +232,13 @@ class Graph:
         return Answer(named, result, bound)
 
     def query(self, query: str | NamedQuery, /, *, as_of: str | dt.date | None = None,
-              timeout: float | None = TIMEOUT, allow_service: bool = False, **params):
+              timeout: float | None = TIMEOUT, allow_service: bool = False, limit: int | None = None,
+              offset: int = 0, **params):
         """The answer as plain values: rows as {column: value} ('' when unbound) for SELECT, a bool
-        for ASK, triples for CONSTRUCT and DESCRIBE. `timeout` and `allow_service` as for `answer`."""
-        return rows(self.answer(query, params, as_of, timeout=timeout, allow_service=allow_service).result)
+        for ASK, triples for CONSTRUCT and DESCRIBE. `timeout`, `allow_service`, `limit` and
+        `offset` as for `answer`."""
+        return rows(self.answer(query, params, as_of, timeout=timeout, allow_service=allow_service,
+                                limit=limit, offset=offset).result)
 
     def conflicts(self, entity: str | None = None) -> list[dict[str, str]]:
         """Every disagreement between two reports of one fact (about `entity`, or all), with both

@@ -381,6 +381,10 @@ def query(
         "--allow-service", help="Run federated queries (SERVICE), which send requests to other servers.")] = False,
     allow_load: Annotated[bool, typer.Option(
         "--allow-load", help="With --allow-update: run LOAD, which fetches a URL into the store.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, metavar="ROWS",
+                                              help="At most this many rows: one page of a long answer.")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, metavar="ROWS",
+                                        help="Skip this many rows first (the pages before).")] = 0,
     *,
     target: Target,
 ) -> None:
@@ -403,7 +407,8 @@ def query(
         return
     kg = _open(target, read_only=True)
     try:
-        answer = kg.answer(named, values, as_of, timeout=timeout or None, allow_service=allow_service)
+        answer = kg.answer(named, values, as_of, timeout=timeout or None, allow_service=allow_service,
+                           limit=limit, offset=offset)
     except QueryTimeout as error:
         _stop_now(worded(error))
     except QueryError as error:
@@ -426,7 +431,12 @@ def query(
     names = [v.value for v in result.variables if v.value not in answer.bound]
     rows = [[_compact(row[n]) for n in names] for row in result]
     asked = ", ".join(f"{k}={v}" for k, v in sorted(answer.bound.items()))
-    _print_rows(named.title or "", asked, names, rows)
+    page = None
+    if limit is not None or offset:
+        page = f"from row {offset + 1}" if rows else f"none after row {offset}"
+        if limit is not None and len(rows) == limit and limit:
+            page += f"; --offset {offset + limit} for the next {limit}"
+    _print_rows(named.title or "", asked, names, rows, page)
 
 
 def _stop_now(message: str) -> None:
@@ -454,8 +464,9 @@ def _run_update(text: str, allowed: bool, has_parameters: bool, target: Target, 
     out.print(f"update done: {before} -> {len(kg)} quads", highlight=False)
 
 
-def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]]) -> None:
-    """A table when it fits the terminal, else one block per row (like psql's expanded display)."""
+def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]], page: str | None = None) -> None:
+    """A table when it fits the terminal, else one block per row (like psql's expanded display);
+    `page` says which rows of a longer answer these are."""
     heading = " - ".join(part for part in (title, asked) if part)
     table = Table(*names, title=heading or None, title_justify="left")
     for row in rows:
@@ -471,7 +482,7 @@ def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]])
             out.print(f"-[ row {number} ]-", style="dim", highlight=False)
             for name, value in zip(names, row, strict=True):
                 out.print(f"{name.ljust(width)} | {value}", highlight=False, markup=False)
-    out.print(f"{len(rows)} row(s)", highlight=False)
+    out.print(f"{len(rows)} row(s)" + (f", {page}" if page else ""), highlight=False)
 
 
 @app.command("queries")

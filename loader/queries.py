@@ -126,6 +126,24 @@ class QueryTimeout(QueryError):
         super().__init__(f"the query was stopped after {seconds:g} s, its time limit (timeout)")
 
 
+class NotPageable(QueryError):
+    """A page (``limit``, ``offset``) of a query that ends with its own LIMIT, OFFSET or VALUES."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__("--limit/--offset cannot be added to this query, which ends with its own LIMIT, OFFSET "
+                         f"or VALUES clause; write the page into the query instead ({detail})")
+
+
+def paged(text: str, limit: int | None = None, offset: int = 0) -> str:
+    """The query with a page of its answer asked for: LIMIT and OFFSET after its solution modifiers
+    (every named query orders its answer completely, so pages do not overlap)."""
+    if limit is not None and limit < 0 or offset < 0:
+        raise QueryError(f"a page needs a limit and an offset of 0 or more, not {limit} and {offset}")
+    page = ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
+    return text if not page else text.rstrip() + "\n" + "\n".join(page) + "\n"
+
+
 class InvalidSparql(QueryError):
     """Text that the engine cannot parse or run as SPARQL 1.1 (`detail`: the engine's words)."""
 

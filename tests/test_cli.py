@@ -223,3 +223,33 @@ def test_server_errors_are_worded_with_the_options():
     assert worded(LoadOutcomeUnknown(RemoteError("cannot reach http://db:8890/sparql: timed out"))) == (
         "cannot reach http://db:8890/sparql: timed out\nthe final step, which replaces all graphs in one request, "
         "may or may not have reached the server: `sahelkg stats --endpoint ...` tells; loading again is safe")
+
+
+def test_a_long_answer_is_read_page_by_page(store):
+    import loader
+    from loader.queries import QueryError
+
+    whole = run("query", "timeline", "-p", "entity=Niger", "--format", "csv", "--store", store).stdout.splitlines()
+    assert len(whole) > 6
+    page = run("query", "timeline", "-p", "entity=Niger", "--format", "csv", "--limit", "2", "--offset", "3",
+               "--store", store).stdout.splitlines()
+    assert page == [whole[0], *whole[4:6]]  # the header, then rows 4 and 5
+    table = run("query", "timeline", "-p", "entity=Niger", "--limit", "2", "--offset", "3", "--store", store)
+    assert table.stdout.splitlines()[-1] == "2 row(s), from row 4; --offset 5 for the next 2"
+    last = run("query", "timeline", "-p", "entity=Niger", "--limit", "50", "--offset", str(len(whole) - 2), "--store", store)
+    assert last.stdout.splitlines()[-1] == f"1 row(s), from row {len(whole) - 1}"
+    after = run("query", "timeline", "-p", "entity=Niger", "--offset", "1000", "--store", store)
+    assert after.stdout.splitlines()[-1] == "0 row(s), none after row 1000"
+    with loader.open(store, read_only=True) as kg:
+        rows = kg.query("timeline", entity="Niger")
+        assert kg.query("timeline", entity="Niger", limit=2, offset=3) == rows[3:5]
+        with pytest.raises(QueryError, match="^a page needs a limit and an offset of 0 or more"):
+            kg.query("timeline", entity="Niger", offset=-1)
+
+
+def test_a_query_with_its_own_limit_is_not_paged_again(store):
+    result = run("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", "--limit", "1", "--store", store)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --limit/--offset cannot be added to this query, which ends with its own "
+                                    "LIMIT, OFFSET or VALUES clause; write the page into the query instead (")
+    assert run("query", "sources", "--limit", "-1", "--store", store).exit_code == 2
