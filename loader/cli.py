@@ -31,6 +31,7 @@ from .queries import (
     BadParameterSyntax,
     BadValue,
     NoAsOf,
+    NotPageable,
     QueryError,
     QueryTimeout,
     RemoteRequest,
@@ -145,6 +146,8 @@ def worded(error: Exception) -> str:
         return f"{error} (oxigraph serve --union-default-graph; Virtuoso does so by default)"
     if isinstance(error, BadAddress):
         return f"--bind '{error.bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)"
+    if isinstance(error, NotPageable):
+        return str(error).replace("a page (limit, offset)", "--limit/--offset", 1)
     if isinstance(error, NoAsOf):
         return f"query '{error.query}' does not take --as-of"
     if isinstance(error, AsOfTwice):

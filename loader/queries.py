@@ -131,8 +131,8 @@ class NotPageable(QueryError):
 
     def __init__(self, detail: str):
         self.detail = detail
-        super().__init__("--limit/--offset cannot be added to this query, which ends with its own LIMIT, OFFSET "
-                         f"or VALUES clause; write the page into the query instead ({detail})")
+        super().__init__("a page (limit, offset) cannot be added to this query, which ends with its own LIMIT, "
+                         f"OFFSET or VALUES clause; write the page into the query instead ({detail})")
 
 
 def paged(text: str, limit: int | None = None, offset: int = 0) -> str:
