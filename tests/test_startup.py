@@ -1,6 +1,7 @@
 """Start-up: a command imports only the libraries it needs. rdflib, pySHACL, owlready2 and matplotlib
 take hundreds of milliseconds to import; only validation, the reasoner and pictures use them, so
-`sahelkg query` and `sahelkg export` start without them."""
+`sahelkg query` and `sahelkg export` start without them. Nor pydantic, which typer 0.29 imports to
+convert options (0.3 s on every command; pyproject.toml keeps typer below it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("rdflib", "pyshacl", "owlready2", "matplotlib", "networkx")
+HEAVY = ("rdflib", "pyshacl", "owlready2", "matplotlib", "networkx", "pydantic")
 
 
 def heavy_imports(code: str) -> tuple[list[str], str]:
