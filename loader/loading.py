@@ -543,7 +543,7 @@ def article_graph(name: str) -> str:
 def remove(articles: list[str], kg: KnowledgeGraph) -> LoadReport:
     """Take articles out of the graph (by file name, slug or IRI) and recompute the facts they reported,
     in one transaction; the facts other articles also report stay, with those reports only."""
-    known = set(kg.named_graphs())
+    known = kg.graphs_present([article_graph(name) for name in articles])  # not every graph: millions, in a large store
     graphs, problems = [], []
     for name in articles:
         iri = article_graph(name)
