@@ -42,7 +42,6 @@ from .queries import (
     InvalidSparql,
     IsAnUpdate,
     NamedQuery,
-    NotPageable,
     QueryError,
     bind,
     find_query,
@@ -221,8 +220,6 @@ class Graph:
         try:
             result = self.backend.query(text, substitutions, timeout=timeout)
         except SyntaxError as error:
-            if text != named.text:
-                raise NotPageable(str(error)) from None
             raise InvalidSparql(str(error)) from None
         except (RuntimeError, OSError) as error:
             # pyoxigraph binds parameters only when the SELECT clause names them; a SERVICE that fails

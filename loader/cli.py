@@ -147,7 +147,7 @@ def worded(error: Exception) -> str:
     if isinstance(error, BadAddress):
         return f"--bind '{error.bind}' is not HOST:PORT (e.g. 127.0.0.1:7878)"
     if isinstance(error, NotPageable):
-        return str(error).replace("a page (limit, offset)", "--limit/--offset", 1)
+        return f"--limit/--offset cannot be used with this query: {error.why}"
     if isinstance(error, NoAsOf):
         return f"query '{error.query}' does not take --as-of"
     if isinstance(error, AsOfTwice):
@@ -384,7 +384,7 @@ def query(
         "--allow-service", help="Run federated queries (SERVICE), which send requests to other servers.")] = False,
     allow_load: Annotated[bool, typer.Option(
         "--allow-load", help="With --allow-update: run LOAD, which fetches a URL into the store.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=0, metavar="ROWS",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="ROWS",
                                               help="At most this many rows: one page of a long answer.")] = None,
     offset: Annotated[int, typer.Option("--offset", min=0, metavar="ROWS",
                                         help="Skip this many rows first (the pages before).")] = 0,
@@ -410,8 +410,10 @@ def query(
         return
     kg = _open(target, read_only=True)
     try:
+        # a table asks for one row more than it shows, to say whether a next page has any
+        ask = limit + 1 if limit is not None and fmt == "table" else limit
         answer = kg.answer(named, values, as_of, timeout=timeout or None, allow_service=allow_service,
-                           limit=limit, offset=offset)
+                           limit=ask, offset=offset)
     except QueryTimeout as error:
         _stop_now(worded(error))
     except QueryError as error:
@@ -436,9 +438,12 @@ def query(
     asked = ", ".join(f"{k}={v}" for k, v in sorted(answer.bound.items()))
     page = None
     if limit is not None or offset:
-        page = f"from row {offset + 1}" if rows else f"none after row {offset}"
-        if limit is not None and len(rows) == limit and limit:
-            page += f"; --offset {offset + limit} for the next {limit}"
+        more = limit is not None and len(rows) > limit
+        rows = rows[:limit] if limit is not None else rows
+        if not rows:
+            page = f"none after row {offset}"
+        else:
+            page = f"from row {offset + 1}" + (f"; --offset {offset + limit} for the next {limit}" if more else ", the last")
     _print_rows(named.title or "", asked, names, rows, page)
 
 

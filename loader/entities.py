@@ -44,6 +44,7 @@ class Entity:
     types: set[str]
     names: set[str]  # id, label and aliases
     label: str | None = None
+    label_rank: tuple = ()  # which of several labels is the label: see EntityIndex.add
 
 
 class EntityIndex:
@@ -53,11 +54,18 @@ class EntityIndex:
         self.entities: dict[str, Entity] = {}
         self.by_name: dict[str, set[str]] = defaultdict(set)
 
-    def add(self, iri: str, types: set[str], names: set[str], label: str | None = None) -> None:
-        entity = self.entities.setdefault(iri, Entity(iri, set(), set(), label))
+    def add(self, iri: str, types: set[str], names: set[str], label: str | None = None,
+            language: str | None = None) -> None:
+        """An entity's types, names and a label (in a `language`). Of several labels (an RDF file
+        may give one a language) the label is one without a language, else in English, else the
+        first by language and text: the same whatever order they are read in."""
+        entity = self.entities.setdefault(iri, Entity(iri, set(), set()))
         entity.types |= types
         entity.names |= names
-        entity.label = entity.label or label
+        if label is not None:
+            rank = (0 if not language else 1 if language.lower().startswith("en") else 2, language or "", label)
+            if not entity.label_rank or rank < entity.label_rank:
+                entity.label, entity.label_rank = label, rank
         for name in names | {iri.removeprefix(SK)}:
             self.by_name[normalize_name(name)].add(iri)
 
@@ -153,7 +161,7 @@ class StoreEntities(EntityIndex):
         rows = self.kg.query(f"SELECT DISTINCT ?k WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?e <{NAME_KEY}> ?k }} }}")
         names = {row["k"].value for row in rows} | set(self.by_name)
         found: list[str] = []
-        for close in difflib.get_close_matches(normalize_name(name), list(names), n=len(names), cutoff=0.6):
+        for close in difflib.get_close_matches(normalize_name(name), list(names), n=max(len(names), 1), cutoff=0.6):
             self.look_up_names([close])
             if self.by_name.get(close):
                 found.append(close)
@@ -236,7 +244,7 @@ def _entity_pattern() -> str:
 def _add_rows(index: EntityIndex, rows) -> None:
     for row in rows:
         names = {row["label"].value} | ({row["name"].value} if row["name"] else set())
-        EntityIndex.add(index, row["e"].value, {row["type"].value}, names, row["label"].value)
+        EntityIndex.add(index, row["e"].value, {row["type"].value}, names, row["label"].value, row["label"].language)
 
 
 # Who may say what an entity is called. An article's file adds facts and new entities; the names and

@@ -327,7 +327,7 @@ def _add_rdf_entities(compiled: list[CompiledFile], index: EntityIndex) -> None:
                 index.add(q.subject.value, {q.object.value}, set())
             elif q.predicate.value in names and isinstance(q.object, ox.Literal):
                 label = q.object.value if q.predicate.value == RDFS + "label" else None
-                index.add(q.subject.value, set(), {q.object.value}, label)
+                index.add(q.subject.value, set(), {q.object.value}, label, q.object.language)
 
 
 def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | None = None, *,

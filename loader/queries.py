@@ -127,21 +127,51 @@ class QueryTimeout(QueryError):
 
 
 class NotPageable(QueryError):
-    """A page (``limit``, ``offset``) of a query that ends with its own LIMIT, OFFSET or VALUES."""
+    """A page (``limit``, ``offset``) asked of a query that has no rows to page, or pages itself."""
 
-    def __init__(self, detail: str):
-        self.detail = detail
-        super().__init__("a page (limit, offset) cannot be added to this query, which ends with its own LIMIT, "
-                         f"OFFSET or VALUES clause; write the page into the query instead ({detail})")
+    def __init__(self, why: str):
+        self.why = why
+        super().__init__(f"a page (limit, offset) cannot be asked of this query: {why}")
 
 
 def paged(text: str, limit: int | None = None, offset: int = 0) -> str:
     """The query with a page of its answer asked for: LIMIT and OFFSET after its solution modifiers
-    (every named query orders its answer completely, so pages do not overlap)."""
-    if limit is not None and limit < 0 or offset < 0:
-        raise QueryError(f"a page needs a limit and an offset of 0 or more, not {limit} and {offset}")
+    (every named query orders its answer completely, so pages do not overlap). Only a SELECT has
+    rows to page (LIMIT 0 would make an ASK false, and a CONSTRUCT's LIMIT counts solutions, not
+    triples); one that ends with its own LIMIT, OFFSET or VALUES cannot take another."""
+    if limit is None and not offset:
+        return text
+    if limit is not None and limit < 1 or offset < 0:
+        raise QueryError(f"a page holds one row or more and starts at row 0 or later, not {limit} rows from {offset}")
+    form, own = _form_and_page(text)
+    if form != "SELECT":
+        what = {"ASK": "an ASK", "CONSTRUCT": "a CONSTRUCT", "DESCRIBE": "a DESCRIBE"}.get(form, "not a query")
+        raise NotPageable(f"only a SELECT has rows to page, and this is {what}")
+    if own:
+        raise NotPageable(f"it ends with its own {own} clause; write the page into the query instead")
     page = ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
-    return text if not page else text.rstrip() + "\n" + "\n".join(page) + "\n"
+    return text.rstrip() + "\n" + "\n".join(page) + "\n"
+
+
+def _form_and_page(text: str) -> tuple[str | None, str | None]:
+    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE), and the clause (LIMIT, OFFSET, VALUES)
+    it ends with that a page would have to follow, if any."""
+    form, braces, tokens = None, 0, []
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind in ("space", "comment"):
+            continue
+        word = token.upper() if kind == "word" else None
+        if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = word
+        braces += (token == "{") - (token == "}")
+        if word == "VALUES" and braces == 0:
+            return form, "VALUES"  # a VALUES clause after the query's pattern
+        tokens.append((kind, token))
+    while tokens and tokens[-1][0] == "other" and tokens[-1][1].isdigit():
+        tokens.pop()  # the number after LIMIT or OFFSET, one digit a token
+    last = tokens[-1][1].upper() if tokens and tokens[-1][0] == "word" else None
+    return form, last if last in ("LIMIT", "OFFSET") else None
 
 
 class InvalidSparql(QueryError):
@@ -377,8 +407,9 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
 
     Values are RDF terms serialized by pyoxigraph (IRIs checked, strings escaped), so a value cannot
     change the query's structure. A projected variable becomes ``(value AS ?var)`` so it stays in
-    the results (a sub-SELECT just stops projecting it: its value is the same everywhere); in GROUP BY
-    and ORDER BY it becomes ``(value)``.
+    the results (a sub-SELECT just stops projecting it: its value is the same everywhere, and one
+    left projecting nothing projects a constant instead); in GROUP BY and ORDER BY it becomes
+    ``(value)``.
     """
     values = {v.value: str(term) for v, term in substitutions.items()}
     if not values:
@@ -390,12 +421,17 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
     top_level = False  # whether the current projection is the query's own
     previous_word = ""
     called = ""
+    projects = False  # whether the current projection names anything (yet)
     for match in _TOKEN.finditer(text):
         kind, token = match.lastgroup, match.group()
+        ends_projection = clause == "select" and depth == 0 and (
+            (kind == "word" and token.upper() in _CLAUSE_ENDS) or token == "{")
+        if ends_projection and not projects:
+            parts.append("(1 AS ?_bound) ")  # SELECT needs a variable: a sub-SELECT of parameters only
         if kind == "word":
             word = token.upper()
             if word == "SELECT":
-                clause, depth, top_level = "select", 0, braces == 0
+                clause, depth, top_level, projects = "select", 0, braces == 0, False
             elif word == "VALUES":
                 clause, depth = "values", 0
             elif word == "BY" and previous_word in ("GROUP", "ORDER"):
@@ -434,6 +470,8 @@ def inline(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal
         elif kind == "other" and token == "*" and clause == "select" and depth == 0 and top_level:
             # (a sub-SELECT * is fine: a bound parameter is the same value everywhere within it)
             raise QueryError("a query with parameters must name its variables after SELECT, not use *")
+        if clause == "select" and depth <= 1 and token and (kind == "var" or token in ("(", "*")):
+            projects = True
         if kind not in ("space", "comment"):
             called = previous_word if token == "(" else ""  # the function a parenthesis opens the call of
         if kind not in ("space", "comment", "word"):

@@ -236,20 +236,40 @@ def test_a_long_answer_is_read_page_by_page(store):
     assert page == [whole[0], *whole[4:6]]  # the header, then rows 4 and 5
     table = run("query", "timeline", "-p", "entity=Niger", "--limit", "2", "--offset", "3", "--store", store)
     assert table.stdout.splitlines()[-1] == "2 row(s), from row 4; --offset 5 for the next 2"
-    last = run("query", "timeline", "-p", "entity=Niger", "--limit", "50", "--offset", str(len(whole) - 2), "--store", store)
-    assert last.stdout.splitlines()[-1] == f"1 row(s), from row {len(whole) - 1}"
+    rows = len(whole) - 1
+    full = run("query", "timeline", "-p", "entity=Niger", "--limit", "2", "--offset", str(rows - 2), "--store", store)
+    assert full.stdout.splitlines()[-1] == f"2 row(s), from row {rows - 1}, the last"  # exactly full: no next page
+    last = run("query", "timeline", "-p", "entity=Niger", "--limit", "50", "--offset", str(rows - 1), "--store", store)
+    assert last.stdout.splitlines()[-1] == f"1 row(s), from row {rows}, the last"
     after = run("query", "timeline", "-p", "entity=Niger", "--offset", "1000", "--store", store)
     assert after.stdout.splitlines()[-1] == "0 row(s), none after row 1000"
     with loader.open(store, read_only=True) as kg:
-        rows = kg.query("timeline", entity="Niger")
-        assert kg.query("timeline", entity="Niger", limit=2, offset=3) == rows[3:5]
-        with pytest.raises(QueryError, match="^a page needs a limit and an offset of 0 or more"):
+        answer = kg.query("timeline", entity="Niger")
+        assert kg.query("timeline", entity="Niger", limit=2, offset=3) == answer[3:5]
+        with pytest.raises(QueryError, match="^a page holds one row or more and starts at row 0 or later"):
             kg.query("timeline", entity="Niger", offset=-1)
+        with pytest.raises(QueryError, match="^a page holds one row or more"):
+            kg.query("timeline", entity="Niger", limit=0)
 
 
-def test_a_query_with_its_own_limit_is_not_paged_again(store):
-    result = run("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", "--limit", "1", "--store", store)
-    assert result.exit_code == 2
-    assert result.stderr.startswith("error: --limit/--offset cannot be added to this query, which ends with its own "
-                                    "LIMIT, OFFSET or VALUES clause; write the page into the query instead (")
-    assert run("query", "sources", "--limit", "-1", "--store", store).exit_code == 2
+@pytest.mark.parametrize(("query", "why"), [
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", "it ends with its own LIMIT clause; write the page into the query instead"),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s OFFSET 10 # the rest",
+     "it ends with its own OFFSET clause; write the page into the query instead"),
+    ("SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { sk:niger }",
+     "it ends with its own VALUES clause; write the page into the query instead"),
+    ("ASK { sk:niger a skg:State }", "only a SELECT has rows to page, and this is an ASK"),  # LIMIT 0 would make it false
+    ("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }", "only a SELECT has rows to page, and this is a CONSTRUCT"),
+])
+def test_a_page_is_asked_only_of_a_select_that_does_not_page_itself(store, query, why):
+    result = run("query", query, "--limit", "1", "--store", store)
+    assert (result.exit_code, result.stderr) == (2, f"error: --limit/--offset cannot be used with this query: {why}\n")
+
+
+def test_a_query_that_is_not_sparql_is_said_so_with_a_page_asked_for(store):
+    broken = "SELECT ?s WHERE { ?s a }"
+    plain = run("query", broken, "--store", store)
+    paged = run("query", broken, "--limit", "1", "--store", store)
+    for result in (plain, paged):  # not "cannot be used with this query"
+        assert (result.exit_code, result.stderr[:42]) == (2, "error: the query is not valid SPARQL 1.1: ")
+    assert run("query", "sources", "--limit", "0", "--store", store).exit_code == 2

@@ -655,3 +655,48 @@ def test_a_store_written_without_sahelkg_has_every_entity_read_for_a_load(devset
     assert not records_names(kg)
     assert known_entities(kg).entities.keys() == known_entities(devset).entities.keys()
     kg.close()
+
+
+ZED_TTL = """# TEST DATA (not a real entity): labels in three languages
+@prefix sk: <https://w3id.org/sahel-kg/entity/> .
+@prefix skg: <https://w3id.org/sahel-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+sk:zed-force a skg:Force ; rdfs:label "Zed Force"@en, "Force Zède"@fr, "Aaa Zed"@de .
+"""
+
+
+def test_a_load_in_batches_labels_facts_as_one_load_with_an_entity_labelled_in_several_languages(tmp_path):
+    ttl = tmp_path / "zed.ttl"
+    ttl.write_text(ZED_TTL, encoding="utf-8")
+    article = write_test_text(tmp_path, "2024-06-01-test-zed-in-mali", "2024-06-01",
+                              "TEST: Zed Force troops arrived in Mali.", """\
+        - id: zed-in-mali
+          type: MilitaryPresence
+          deploying_state: Russia
+          deploying_force: zed-force
+          host_state: Mali
+          quote: "TEST: Zed Force troops arrived in Mali."
+        """)
+    labels = []
+    for name, batch_files in (("one", 200), ("batches", 1)):
+        kg = KnowledgeGraph(tmp_path / name)
+        load([REFERENCE, ttl, article], kg, batch_files=batch_files)
+        labels.append([r["l"].value for r in kg.query(
+            "SELECT ?l WHERE { ?f skg:factType skg:MilitaryPresence ; rdfs:label ?l }")])
+        kg.close()
+    # the label without a language or in English, however the labels were read (a file's order in one
+    # load, the store's rows in batches)
+    assert labels == [["MilitaryPresence: Russia, Zed Force, Mali"]] * 2
+
+
+def test_an_unknown_name_in_a_store_that_records_no_names_yet_is_an_unknown_entity(tmp_path):
+    import loader
+    from loader.queries import UnknownEntity
+
+    notes = tmp_path / "notes.ttl"
+    notes.write_text("# TEST DATA: no entities\n@prefix ex: <https://example.org/> .\n"
+                     "ex:a ex:b ex:c .\n", encoding="utf-8")
+    with loader.open(tmp_path / "store") as kg:
+        kg.load([notes])  # the store's first load: it records names from now on, and has none yet
+        with pytest.raises(UnknownEntity, match="unknown entity 'Niger'"):
+            kg.query("who-rules", state="Niger")

@@ -341,3 +341,11 @@ class TestFrontDoor:
         assert kg.export("nquads", inferred=True) == before
         kg.load(article)  # a reload writes nothing
         assert kg.export("nquads", inferred=True) == before
+
+
+def test_a_query_with_its_own_limit_is_not_paged_again_on_a_server_either():
+    with oxigraph_server(None) as running:
+        result = CliRunner().invoke(app, ["query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", "--limit", "1",
+                                          "--endpoint", running.query_url])
+    assert (result.exit_code, result.stderr) == (2, "error: --limit/--offset cannot be used with this query: it ends "
+                                                    "with its own LIMIT clause; write the page into the query instead\n")
