@@ -152,7 +152,6 @@ class StoreEntities(EntityIndex):
             _add_rows(self, self.kg.query(f"SELECT ?e ?type ?name ?label WHERE {{ VALUES ?e {{ {values} }} "
                                           f"{_entity_pattern()} }}"))
 
-
     def near(self, name: str) -> list[str]:
         """The names the store records or this index holds that are close to it, best first, each
         still a name (a record may outlive its name): the nearest three."""
@@ -178,15 +177,15 @@ def _parts(values: list[str]) -> list[list[str]]:
 
 
 def entity_index(kg) -> EntityIndex:
-    """The entities of the graph: looked up as they are asked for where the store records the names
-    each graph declares (a store whose first load was made by this version), else read whole."""
+    """The entities of the graph: looked up as they are asked for where the store records their
+    names (a store whose first load was made by this version), else read whole."""
     if kg is not None and records_names(kg):
         return StoreEntities(kg)
     return known_entities(kg)
 
 
 def records_names(kg) -> bool:
-    """Whether the store records, for every graph, the names it declares (its first load did)."""
+    """Whether the store records the names of every graph's entities (its first load did)."""
     return kg is not None and bool(kg.query(f"ASK {{ GRAPH <{SOURCES_GRAPH}> {{ <{SOURCES_GRAPH}> <{RECORDS_NAMES}> true }} }}"))
 
 
