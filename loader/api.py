@@ -131,12 +131,12 @@ class Graph:
     def resolve(self, name: str, *, purpose: str = "", role: str = "entity") -> str:
         """The IRI of the entity a name, alias or IRI stands for; `UnknownEntity` (its `query` the
         purpose, its `param` the role) if none or several."""
-        from .queries import UnknownEntity, _near_names
+        from .queries import UnknownEntity
 
         index = self.entities()
         iri, error = index.resolve(name)
         if error:
-            raise UnknownEntity(purpose, role, name, error, _near_names(name, index))
+            raise UnknownEntity(purpose, role, name, error, index.near(name))
         return iri
 
     @property

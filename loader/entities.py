@@ -132,6 +132,7 @@ class StoreEntities(EntityIndex):
         self.entities = _ReadOnAsking(self)
         self._iris: set[str] = set()  # IRIs looked up, found or not
         self._keys: set[str] = set()  # names looked up
+        self._recorded: set[str] | None = None  # every recorded name, once an unknown name needs them
 
     def resolve(self, name: str) -> tuple[str | None, str | None]:
         if not name.startswith(("http://", "https://")):
@@ -157,8 +158,10 @@ class StoreEntities(EntityIndex):
         still a name (a record may outlive its name): the nearest three."""
         if name.startswith(("http://", "https://")):
             return []
-        rows = self.kg.query(f"SELECT DISTINCT ?k WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?e <{NAME_KEY}> ?k }} }}")
-        names = {row["k"].value for row in rows} | set(self.by_name)
+        if self._recorded is None:  # read once: an unknown name's message and its error both ask
+            rows = self.kg.query(f"SELECT DISTINCT ?k WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?e <{NAME_KEY}> ?k }} }}")
+            self._recorded = {row["k"].value for row in rows}
+        names = self._recorded | set(self.by_name)
         found: list[str] = []
         for close in difflib.get_close_matches(normalize_name(name), list(names), n=max(len(names), 1), cutoff=0.6):
             self.look_up_names([close])
@@ -324,11 +327,13 @@ def _concerned(kg, about: dict[str, dict[str, Declaration]]) -> set[str]:
     return iris
 
 
-def entity_problems(files, stored: dict[str, dict[str, Declaration]]) -> list[Problem]:
+def entity_problems(files, stored: dict[str, dict[str, Declaration]],
+                    batch: dict[str, dict[str, Declaration]] | None = None) -> list[Problem]:
     """Names and ids a batch's files may not give: a new label, alias or Wikidata id for an entity
     declared in another graph (unless in the reference file), a name already naming another entity,
-    one Wikidata id on two entities, owl:sameAs between two of the project's entities."""
-    batch = {item.graph: declarations_in(item.quads) for item in files}
+    one Wikidata id on two entities, owl:sameAs between two of the project's entities. ``batch``:
+    the files' own declarations (graph -> `declarations_in` its quads), when already read."""
+    batch = {item.graph: declarations_in(item.quads) for item in files} if batch is None else batch
     everywhere: dict[str, dict[str, Declaration]] = {**stored, **batch}
     owner_of_name: dict[str, set[str]] = defaultdict(set)
     owner_of_id: dict[str, set[str]] = defaultdict(set)

@@ -394,13 +394,13 @@ def prepare(paths: list[Path], kg: KnowledgeGraph | None, ontology: Ontology | N
             problems.append(Problem(str(items[1].path), "one-file-per-graph",
                                     f"{names} all write graph <{graph}>; one article has one fact file"))
     graphs_of_batch = {item.graph for item in compiled}
+    about = {item.graph: declarations_in(item.quads) for item in compiled}  # what the batch's files declare
     if declarations is None:
-        about = {item.graph: declarations_in(item.quads) for item in compiled}
         stored = stored_declarations(kg, graphs_of_batch, about)
         stored.update({graph: said for graph, said in (earlier or {}).items() if graph not in graphs_of_batch})
     else:
         stored = {graph: said for graph, said in declarations.items() if graph not in graphs_of_batch}
-    problems += entity_problems(compiled, stored)
+    problems += entity_problems(compiled, stored, about)
     if not problems:  # the SHACL shapes (ontology/shapes.ttl), on each file's own triples
         from .shapes import validate_compiled  # pySHACL takes ~0.1 s to import: only when validating
         entity_types = _entity_types(index, (q for item in compiled for q in item.quads))

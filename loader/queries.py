@@ -345,7 +345,7 @@ def _term(query: NamedQuery, param: Param, raw: str, index: EntityIndex) -> ox.N
     if param.kind == "entity":
         iri, error = index.resolve(raw)
         if error:
-            raise UnknownEntity(query.name, param.name, raw, error, _near_names(raw, index))
+            raise UnknownEntity(query.name, param.name, raw, error, index.near(raw))
         if param.entity_class:
             _check_class(query, param, raw, index.entities[iri])
         return ox.NamedNode(iri)
@@ -377,11 +377,6 @@ def _check_class(query: NamedQuery, param: Param, raw: str, entity) -> None:
     named = f"'{raw}'" + (f" ({entity.label})" if entity.label and entity.label != raw else "")
     raise WrongKindOfEntity(query.name, param.name, raw, f"{named} is {kinds}, not {indefinite(param.entity_class)}",
                             param.entity_class)
-
-
-def _near_names(name: str, index: EntityIndex) -> list[str]:
-    """Known names close to a name that resolves to no entity (as the index's message lists them)."""
-    return index.near(name)
 
 
 # --- parameters for servers that lack SEP-0007 substitution (every standard SPARQL 1.1 server) ---
