@@ -36,7 +36,7 @@ from .rdfmap import article_quads, entity_quads, report_quads
 from .rdfterms import indefinite as _a
 from .rdfterms import local as _local
 from .reading import MAX_FACT_FILE_BYTES, FactFileSource, read_fact_file
-from .roles import Regimes
+from .roles import ARMED_FORCES, Regimes, armed_forces_entity, armed_forces_quads
 from .timespec import TimeValue
 from .yamlsource import LineDict
 
@@ -119,6 +119,9 @@ def declare_entities(source: FactFileSource, index: EntityIndex, ontology: Ontol
                            f"not a {type_name}", line=line, fact=where, field="type")
             continue
         index.add(iri, {cls}, {ident, label, *aliases}, label)
+        if ontology.is_a({cls}, SKG + "State"):
+            forces, forces_label = armed_forces_entity(iri, label)
+            index.add(forces, {ARMED_FORCES}, {forces_label}, forces_label)
         declared.append((iri, entry))
     return declared
 
@@ -181,7 +184,6 @@ class ReportCompiler:
         self.graph = graph
         self.regimes = regimes
         self.deferred = False
-        self.generated: dict[str, list[ox.Quad]] = {}
         self.fact_types = fact_types
         self.index = index
         self.ontology = ontology
@@ -471,6 +473,8 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
     out = CompiledFile(source.path, graph_iri, article=article)
     for iri, entry in declared:
         out.quads.extend(entity_quads(iri, entry, graph))
+        if ontology.is_a({SKG + entry["type"]}, SKG + "State"):  # its armed forces beside it (loader/roles.py)
+            out.quads.extend(armed_forces_quads(iri, entry["label"], graph))
     out.entities = len(declared)
     out.declarations = dict(declared)
     if facts_raw is None or article is None:
@@ -506,8 +510,6 @@ def compile_file(source: FactFileSource, index: EntityIndex, ontology: Ontology,
         return out
     out.quads.extend(article_quads(article, graph))
     out.quads.append(ox.Quad(ox.NamedNode(article.iri), ox.NamedNode(SKG + "factFile"), ox.Literal(source.path.name), graph))
-    for quads in compiler.generated.values():  # entities the file's roles give rise to
-        out.quads.extend(quads)
     for fact in facts.values():
         out.quads.extend(report_quads(fact, facts, article, graph))
         out.reports[fact.iri] = fact.ident

@@ -53,7 +53,6 @@ class Context(Protocol):
     graph: ox.NamedNode  # the article's graph
     regimes: Regimes | None  # who rules where (loader/roles.py); None until the batch's rules are read
     deferred: bool  # set when a value waits for ``regimes``
-    generated: dict[str, list[ox.Quad]]  # entities a role gives rise to (a state's armed forces), by IRI
 
 
 @dataclass
@@ -246,8 +245,9 @@ class EntityKind(FieldKind):
         if not context.ontology.is_a(context.index.entities[state].types, SKG + "State"):
             raise FieldProblem("wrong-kind", f"'{form}' takes a State, not '{name}'")
         if form == "armed_forces_of":
-            iri, quads = armed_forces(state, context.index, context.graph)
-            context.generated[iri] = quads
+            iri, error = armed_forces(state, context.index)
+            if error:
+                raise FieldProblem("unresolved-role", error)
             return iri
         if context.regimes is None:
             context.deferred = True

@@ -4,7 +4,11 @@ For each graph a load writes, the loader also writes ``<graph>/inferred`` (same 
 
 - every node's types up the class tree (a MilitaryJunta is a Regime, an Organization, an Actor);
 - the types given by the domains and ranges of the properties used (a node with skg:hostState is
-  a MilitaryPresence's fact; what skg:hostState points to is a State);
+  a MilitaryPresence's fact; what skg:hostState points to is a State), to the nodes the graph
+  describes. A node it only points to (an entity, another article's report, a vocabulary value)
+  is typed by the graph that describes it, and the shapes check it has the type the property
+  needs: typed again by every graph that points to it, Niger had its types in 24,000 graphs of a
+  10,000-article store;
 - every triple again with each super-property (skg:hostState implies skg:involves), and with
   owl:inverseOf properties reversed.
 
@@ -41,6 +45,7 @@ def infer(quads: list[ox.Quad], ontology: Ontology, graph: str) -> list[ox.Quad]
     # a report says what a fact's roles are, it does not play them: its roles entail nothing
     # (the fact derived from it, in its facts graph, gets these inferences)
     reports = {q.subject for q in quads if q.predicate == _TYPE and q.object == _REPORT}
+    described = {q.subject for q in quads}
     for q in quads:
         s, p, o = q.subject, q.predicate.value, q.object
         if q.predicate == _TYPE and isinstance(o, ox.NamedNode):
@@ -53,8 +58,9 @@ def infer(quads: list[ox.Quad], ontology: Ontology, graph: str) -> list[ox.Quad]
         for parent in ontology.superproperties.get(p, ()):
             triples.add(ox.Triple(s, ox.NamedNode(parent), o))
         if not isinstance(o, ox.Literal):
-            for cls in ontology.ranges.get(p, ()):
-                types.setdefault(o, set()).add(cls)
+            if o in described:
+                for cls in ontology.ranges.get(p, ()):
+                    types.setdefault(o, set()).add(cls)
             for inverse in ontology.inverses.get(p, ()):
                 triples.add(ox.Triple(o, ox.NamedNode(inverse), s))
     for node, classes in types.items():

@@ -6,7 +6,10 @@
   store's facts and the Rule reports of the same batch. A regime surely active that day wins over
   ones only possibly active; none, or several, is an error that says which;
 - ``armed_forces_of: <state>`` is the state's armed forces (skg:ArmedForces), one entity per state
-  named by the state (``sk:armed-forces-of-<state id>``), with its label and skg:armedForcesOf.
+  named by the state (``sk:armed-forces-of-<state id>``), with its label and skg:armedForcesOf. It is
+  declared beside the state, in the graph of the file that declares the state, once for all the
+  articles that name it (declared in each of their graphs, it was in thousands of graphs of a large
+  store, and the store's union default graph gives a row per graph to every pattern that reads it).
 """
 
 from __future__ import annotations
@@ -105,12 +108,30 @@ class Regimes:
         return None, f"the regime of {name} on {day} is ambiguous: it may be {names} (name the regime)"
 
 
-def armed_forces(state: str, index: EntityIndex, graph: ox.NamedNode) -> tuple[str, list[ox.Quad]]:
-    """The state's armed forces: its IRI (known to ``index`` from now on) and its quads."""
-    iri = SK + "armed-forces-of-" + local(state)
-    label = f"armed forces of {index.entities[state].label or local(state)}"
-    index.add(iri, {ARMED_FORCES}, {label}, label)
+def armed_forces_iri(state: str) -> str:
+    return SK + "armed-forces-of-" + local(state)
+
+
+def armed_forces_entity(state: str, state_label: str) -> tuple[str, str]:
+    """The IRI and label of a state's armed forces."""
+    return armed_forces_iri(state), f"armed forces of {state_label}"
+
+
+def armed_forces_quads(state: str, state_label: str, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The declaration of a state's armed forces, in the graph of the file that declares the state."""
+    iri, label = armed_forces_entity(state, state_label)
     s = ox.NamedNode(iri)
-    return iri, [ox.Quad(s, ox.NamedNode(RDF + "type"), ox.NamedNode(ARMED_FORCES), graph),
-                 ox.Quad(s, ox.NamedNode(RDFS + "label"), ox.Literal(label, language="en"), graph),
-                 ox.Quad(s, ox.NamedNode(SKG + "armedForcesOf"), ox.NamedNode(state), graph)]
+    return [ox.Quad(s, ox.NamedNode(RDF + "type"), ox.NamedNode(ARMED_FORCES), graph),
+            ox.Quad(s, ox.NamedNode(RDFS + "label"), ox.Literal(label, language="en"), graph),
+            ox.Quad(s, ox.NamedNode(SKG + "armedForcesOf"), ox.NamedNode(state), graph)]
+
+
+def armed_forces(state: str, index: EntityIndex) -> tuple[str | None, str | None]:
+    """(the IRI of the state's armed forces, None), or (None, what is wrong)."""
+    iri = armed_forces_iri(state)
+    if iri in index.entities:
+        return iri, None
+    name = index.entities[state].label or local(state)
+    return None, (f"the armed forces of {name} are not declared: a fact file that declares a state declares its "
+                  f"armed forces beside it, and {name} was declared otherwise (an RDF file, or by an older "
+                  f"sahelkg); load the fact file that declares {name} again")
