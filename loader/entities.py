@@ -28,6 +28,7 @@ from .namespaces import (
 )
 from .problems import Problem
 from .rdfterms import local as _local
+from .roles import armed_forces_iri
 
 
 @lru_cache(maxsize=1 << 16)  # the same few thousand names are compared for every file of a load
@@ -351,11 +352,15 @@ def entity_problems(files, stored: dict[str, dict[str, Declaration]],
             if quad.predicate.value == _SAME_AS and s.value.startswith(SK) and o.value.startswith(SK) and s != o:
                 problems.append(Problem(display, "same-as", f"<{s.value}> owl:sameAs <{o.value}> makes two of the "
                                         "project's entities one; they are distinct entities", fact=_named(s.value)))
+        # a state's armed forces, declared beside it, change with it: the state's problem says so
+        beside = {armed_forces_iri(iri) for iri in getattr(item, "declarations", {})}
         for iri, said in sorted(own.items()):
             where = _named(iri)
             if item.graph != REFERENCE_GRAPH:
                 known = {graph: entities[iri] for graph, entities in everywhere.items()
                          if graph != item.graph and iri in entities}
+                if known and iri in beside:
+                    continue
                 if known:
                     problems += [replace(p, line=_line(item, iri, p.field)) for p in _changes(display, iri, said, known)]
                     continue

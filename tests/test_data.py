@@ -36,10 +36,16 @@ def test_every_report_is_of_one_fact(seed):
 def test_every_reference_entity_is_labelled_and_linked_to_wikidata(seed):
     rows = {r["e"].value.rsplit("/", 1)[-1]: r["wd"] for r in seed.query(
         "SELECT ?e ?wd WHERE { ?e a ?t ; rdfs:label ?l . FILTER(STRSTARTS(STR(?e), STR(sk:))) "
-        "OPTIONAL { ?e schema:sameAs ?wd } }")}
+        "FILTER NOT EXISTS { ?e skg:armedForcesOf ?state } OPTIONAL { ?e schema:sameAs ?wd } }")}
     # the only entities without a Wikidata item are the ones the article does not name precisely
     assert sorted(e for e, wd in rows.items() if wd is None) == ["cnsp", "niger-mali-burkina-faso-joint-force", "the-west"]
     assert rows["abdourahamane-tiani"].value == "http://www.wikidata.org/entity/Q120965176"
+    # each state's armed forces are declared beside it, named after it
+    forces = {r["state"].value.rsplit("/", 1)[-1]: r["label"].value for r in seed.query(
+        "SELECT ?state ?label WHERE { GRAPH <https://w3id.org/sahel-kg/graph/reference> { "
+        "?forces skg:armedForcesOf ?state ; rdfs:label ?label } }")}
+    states = {r["s"].value.rsplit("/", 1)[-1] for r in seed.query("SELECT ?s WHERE { ?s a skg:State }")}
+    assert set(forces) == states and forces["burkina-faso"] == "armed forces of Burkina Faso"
 
 
 # Each fact the article states (issue 2, section 2), as a SPARQL pattern over the seed graph.

@@ -60,7 +60,7 @@ def test_the_reference_graph_is_replaced_only_on_purpose(kg, tmp_path):
     assert export(kg.quads(), "nquads") == before
     load([other], kg, replace=True)
     labels = {q.object.value for q in kg.quads(REFERENCE_GRAPH) if q.predicate.value.endswith("#label")}
-    assert labels == {"Testland"}
+    assert labels == {"Testland", "armed forces of Testland"}
     assert stored_sources(kg)[REFERENCE_GRAPH] == str(other)
     # and now the project's own file is the other one
     with pytest.raises(InvalidInput, match=f"was loaded from '{other}'; loading 'data/reference.yaml' would replace"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from loader.entities import REFERENCE_GRAPH
 from loader.inference import infer, inferred_graph, is_inferred
 from loader.ontology import load_ontology
 
@@ -38,3 +39,33 @@ def test_types_follow_the_class_tree():
     types = sorted(q.object.value.rsplit("#", 1)[-1] for q in infer(quads, ontology, graph))
     assert types == ["Actor", "Agent", "Organization", "Organization", "Regime"]  # skg:, prov:, org:
     assert {q.graph_name.value for q in infer(quads, ontology, graph)} == {inferred_graph(graph)}
+
+
+def test_a_range_types_only_what_the_graph_describes():
+    """What a fact points to is typed where it is described, not again by every graph that names it."""
+    ontology = load_ontology()
+    skg, graph = "https://w3id.org/sahel-kg/ontology#", ox.NamedNode("https://w3id.org/sahel-kg/graph/test")
+    army, niger = (ox.NamedNode("https://w3id.org/sahel-kg/entity/test-army"),
+                   ox.NamedNode("https://w3id.org/sahel-kg/entity/niger"))
+    quads = [ox.Quad(army, ox.NamedNode(skg + "armedForcesOf"), niger, graph)]
+    typed = {(q.subject, q.object.value.rsplit("#", 1)[-1]) for q in infer(quads, ontology, graph.value)
+             if q.predicate.value.endswith("#type")}
+    assert (army, "ArmedForces") in typed and not [t for t in typed if t[0] == niger]  # the domain, not the range
+    # described in the same graph, it is typed by the range too
+    quads.append(ox.Quad(niger, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Niger"), graph))
+    assert (niger, "State") in {(q.subject, q.object.value.rsplit("#", 1)[-1]) for q in infer(quads, ontology, graph.value)}
+
+
+def test_an_entity_is_typed_in_the_graphs_that_declare_it_and_every_range_still_holds(seed):
+    where = sorted(r["g"].value for r in seed.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { sk:niger a ?type } }"))
+    assert where == [REFERENCE_GRAPH, inferred_graph(REFERENCE_GRAPH)]
+    # what the ranges say still holds of the whole graph: each object has its property's range type
+    ontology = load_ontology()
+    checked = 0
+    for prop, classes in sorted(ontology.ranges.items()):
+        for cls in sorted(classes):
+            untyped = seed.query(f"SELECT ?o WHERE {{ ?s <{prop}> ?o FILTER(isIRI(?o)) "
+                                 f"FILTER NOT EXISTS {{ ?o a <{cls}> }} }} LIMIT 1")
+            assert list(untyped) == [], (prop, cls)
+            checked += bool(seed.query(f"ASK {{ ?s <{prop}> ?o FILTER(isIRI(?o)) }}"))
+    assert checked > 20

@@ -514,7 +514,7 @@ def test_the_entity_index_reads_only_the_graphs_that_declare_entities(devset, mo
                          f"https://w3id.org/sahel-kg/article/{SEED.stem}"}
     recorded = known_entities(devset).entities
     monkeypatch.setattr(loader.entities, "declaring_graphs", lambda kg: "")  # as for a store without the records
-    assert known_entities(devset).entities == recorded and len(recorded) == 30
+    assert known_entities(devset).entities == recorded and len(recorded) == 36
 
 
 def test_sahelkg_load_says_which_batches_it_wrote_before_a_problem(tmp_path):
@@ -629,7 +629,7 @@ def test_names_are_looked_up_in_the_store_and_resolve_as_when_every_entity_is_re
     # one name reads the entity it names, not every entity
     one = StoreEntities(devset)
     assert one.resolve("Republic of Niger") == (SK + "niger", None)
-    assert list(dict.keys(one.entities)) == [SK + "niger"] and len(every.entities) == 30
+    assert list(dict.keys(one.entities)) == [SK + "niger"] and len(every.entities) == 36
 
 
 def test_a_store_written_without_sahelkg_has_every_entity_read_for_a_load(devset, tmp_path):

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from loader.loading import load, prepare
+from loader.export import export
+from loader.loading import load, prepare, remove
 from loader.namespaces import DATA_DIR, SK, SKR
 from loader.problems import InvalidInput
 from loader.queries import ask
@@ -260,6 +261,63 @@ def test_a_states_armed_forces_need_no_invented_name(words):
         SK + "armed-forces-of-niger", "armed forces of Niger", SK + "niger")
     # they act for their state
     assert words.query(f"ASK {{ <{SK}armed-forces-of-niger> skg:standsFor sk:niger }}")
+
+
+ARMY_STATEMENT = f"""
+facts:
+  - id: army-condemns
+    type: Statement
+    kind: Condemnation
+    actor: {{armed_forces_of: Niger}}
+    content: the delay
+    date: 2024-08
+    quote: {q(S_ARMY)}
+"""
+
+
+def test_a_states_armed_forces_are_declared_once_beside_it_however_many_articles_name_them(tmp_path):
+    """Two test texts name the Nigerien army; loaded in either order, its label and types are in the
+    reference graph only (in every article's graph, they gave each join a row per article)."""
+    slugs = ["2024-08-06-testgazette-army-one", "2024-08-07-testgazette-army-two"]
+    files = []
+    for slug in slugs:
+        article(tmp_path, slug, slug[:10], [S_ARMY])
+        files.append(fact_file(tmp_path, slug, ARMY_STATEMENT))
+    exports = []
+    for order, paths in enumerate([files, files[::-1]]):
+        kg = KnowledgeGraph(tmp_path / f"store-{order}")
+        load([REFERENCE, *paths], kg)
+        where = sorted(row["g"].value for row in kg.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { sk:armed-forces-of-niger ?p ?o } "
+            "FILTER(?g != <https://w3id.org/sahel-kg/graph/sources>) }"))
+        assert where == ["https://w3id.org/sahel-kg/graph/reference", "https://w3id.org/sahel-kg/graph/reference/inferred"]
+        # one row for each report and for the fact they report, not one for each graph the label is in
+        rows = kg.query("SELECT ?node ?label WHERE { ?node skg:actor ?army . ?army rdfs:label ?label }")
+        assert sorted((r["node"].value.rsplit("/", 1)[-1], r["label"].value) for r in rows) == [
+            *((f"{slug}.army-condemns", "armed forces of Niger") for slug in slugs),
+            ("b1acd4d45cfafdc94b0e", "armed forces of Niger")]
+        exports.append(export(kg.quads(), "nquads"))
+        if order == 1:  # taking an article out leaves them to the other
+            remove([slugs[0]], kg)
+            assert sorted(r["node"].value.rsplit("/", 1)[-1] for r in kg.query(
+                "SELECT ?node WHERE { ?node skg:actor ?army . ?army rdfs:label 'armed forces of Niger'@en }")) == [
+                f"{slugs[1]}.army-condemns", "b1acd4d45cfafdc94b0e"]
+        kg.close()
+    assert exports[0] == exports[1]
+
+
+def test_the_armed_forces_of_a_state_declared_without_them_are_a_clear_error(tmp_path):
+    """A state a Turtle file declares (as an older sahelkg's export did) has no armed forces beside it."""
+    other = tmp_path / "testland.ttl"
+    other.write_text("@prefix skg: <https://w3id.org/sahel-kg/ontology#> .\n"
+                     "<https://w3id.org/sahel-kg/entity/testland> a skg:State ; "
+                     "<http://www.w3.org/2000/01/rdf-schema#label> \"Testland\"@en .\n", encoding="utf-8")
+    article(tmp_path, SLUG, "2024-08-06", [S_ARMY])
+    path = fact_file(tmp_path, SLUG, ARMY_STATEMENT.replace("armed_forces_of: Niger", "armed_forces_of: Testland"))
+    assert problems([REFERENCE, other, path]) == [
+        "6: army-condemns, actor: the armed forces of Testland are not declared: a fact file that declares a state "
+        "declares its armed forces beside it, and Testland was declared otherwise (an RDF file, or by an older "
+        "sahelkg); load the fact file that declares Testland again [unresolved-role]"]
 
 
 MALI_STATEMENT = f"""
