@@ -24,7 +24,8 @@ Phases (all by default; --only picks some, so that a part can be rerun):
   a process that only opens the store and calls pyoxigraph's Store.dump to N-Quads: wall, peak RSS. Targets: peak
   RSS < 500 MB, time <= 2x the raw dump.
 - startup: `sahelkg query who-rules --param state=Niger` on a store of data/ alone, as a whole process (median
-  of --startup-repeat after a warm-up), against `python -c "import pyoxigraph"`. Target: within 0.3 s.
+  of --startup-repeat after a warm-up that writes the bytecode, as a user's first command does), against
+  `python -c "import pyoxigraph"`. Target: within 0.3 s.
 
 Every step runs in a process of its own: the loads and queries in children forked from a server process that has
 imported pyoxigraph and the loader (so each child's peak RSS is its own, from about 60 MB of imported modules), the
@@ -154,10 +155,10 @@ def sahelkg() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "loader"]
 
 
-def run_command(argv: list[str], stdout=subprocess.DEVNULL) -> Run:
+def run_command(argv: list[str], stdout=subprocess.DEVNULL, env: dict[str, str] | None = None) -> Run:
     """A whole process: its wall time, CPU time (user + system) and peak RSS, from wait4."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=child_env(), cwd=ROOT)
+    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env or child_env(), cwd=ROOT)
     stderr = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
@@ -586,13 +587,18 @@ def startup_phase(repeat: int) -> dict:
         (store.parent / (store.name + ".quads")).write_text(f"{run.quads}\n", encoding="utf-8")
     commands = {"query": [*sahelkg(), "query", "who-rules", "--param", "state=Niger", "--store", str(store)],
                 "import": [sys.executable, "-c", "import pyoxigraph"]}
+    # as a user's second command runs: the warm-up writes the bytecode (here in a folder of its own, and
+    # even where PYTHONDONTWRITEBYTECODE is set, as on the machines this ran on), the timed runs read it
+    env = {k: v for k, v in child_env().items() if k != "PYTHONDONTWRITEBYTECODE"}
     figures = {}
-    for key, argv in commands.items():
-        print(f"[startup] {shlex.join(argv)}", file=sys.stderr)
-        run_command(argv)  # warm-up: files in the page cache
-        runs = [run_command(argv) for _ in range(repeat)]
-        figures[key] = {"command": shlex.join(argv), "median": statistics.median(r.wall for r in runs),
-                        "cpu": statistics.median(r.cpu for r in runs), "peak": max(r.peak for r in runs)}
+    with tempfile.TemporaryDirectory(prefix="sahelkg-bench-pycache-") as pycache:
+        env["PYTHONPYCACHEPREFIX"] = pycache
+        for key, argv in commands.items():
+            print(f"[startup] {shlex.join(argv)}", file=sys.stderr)
+            run_command(argv, env=env)  # warm-up: files in the page cache, bytecode written
+            runs = [run_command(argv, env=env) for _ in range(repeat)]
+            figures[key] = {"command": shlex.join(argv), "median": statistics.median(r.wall for r in runs),
+                            "cpu": statistics.median(r.cpu for r in runs), "peak": max(r.peak for r in runs)}
     return figures
 
 
@@ -762,7 +768,8 @@ def startup_table(f: dict) -> Table:
                            f"{f[key]['cpu']:.3f} s", mb(f[key]["peak"])])
     over = f["query"]["median"] - f["import"]["median"]
     table.notes = [f"target: within {STARTUP_TARGET:g} s of bare python importing pyoxigraph: "
-                   f"{met(over <= STARTUP_TARGET)} (+{over:.3f} s)"]
+                   f"{met(over <= STARTUP_TARGET)} (+{over:.3f} s)",
+                   "after a warm-up run that writes the bytecode (PYTHONDONTWRITEBYTECODE is lifted for these runs)"]
     return table
 
 

@@ -28,7 +28,6 @@ from .namespaces import (
 )
 from .problems import Problem
 from .rdfterms import local as _local
-from .roles import armed_forces_iri
 
 
 @lru_cache(maxsize=1 << 16)  # the same few thousand names are compared for every file of a load
@@ -334,6 +333,8 @@ def entity_problems(files, stored: dict[str, dict[str, Declaration]],
     declared in another graph (unless in the reference file), a name already naming another entity,
     one Wikidata id on two entities, owl:sameAs between two of the project's entities. ``batch``:
     the files' own declarations (graph -> `declarations_in` its quads), when already read."""
+    from .roles import armed_forces_iri  # a load's, not a query's: its dataclasses cost a query's start-up
+
     batch = {item.graph: declarations_in(item.quads) for item in files} if batch is None else batch
     everywhere: dict[str, dict[str, Declaration]] = {**stored, **batch}
     owner_of_name: dict[str, set[str]] = defaultdict(set)

@@ -273,3 +273,52 @@ def test_a_query_that_is_not_sparql_is_said_so_with_a_page_asked_for(store):
     for result in (plain, paged):  # not "cannot be used with this query"
         assert (result.exit_code, result.stderr[:42]) == (2, "error: the query is not valid SPARQL 1.1: ")
     assert run("query", "sources", "--limit", "0", "--store", store).exit_code == 2
+
+
+# --- long answers: laid out without rich, as rich lays them out --------------------------------------
+
+LONG_ROWS = [[f"sk:entity-{n}", ["Niger", "Burkina Faso", " lead", "trail ", "", "Côte d’Ivoire", "中国"][n % 7],
+              "x" * (n % 13)] for n in range(250)]
+
+
+@pytest.mark.parametrize(("heading", "names", "rows", "width"), [
+    ("Who is where - asOf=2024-03-26", ["entity", "name", "note"], LONG_ROWS, 80),  # a table
+    ("A title much longer than the table it is the title of, and longer", ["a", "b"], [["1", "2"]] * 201, 80),
+    ("", ["entity", "name", "note"], LONG_ROWS, 80),
+    ("Wide", [f"column {i}" for i in range(8)], [[f"value {r}.{c} " * 3 for c in range(8)] for r in range(201)], 80),
+    ("Edge", ["entity", "name", "note"], LONG_ROWS, 47),  # exactly the table's width: a table
+    ("Edge", ["entity", "name", "note"], LONG_ROWS, 46),  # one less: a block per row
+])
+def test_a_long_answer_is_laid_out_as_rich_lays_it_out(monkeypatch, heading, names, rows, width):
+    import io
+
+    from rich.console import Console
+
+    import loader.cli as cli
+
+    captured = io.StringIO()
+    monkeypatch.setattr(cli, "out", Console(file=captured, width=width, soft_wrap=True, markup=False, emoji=False))
+    cli._rich_layout(heading, names, rows)
+    assert cli.plain_layout(heading, names, rows, width) == captured.getvalue()
+
+
+def test_a_cell_with_a_control_character_is_left_to_rich():
+    import loader.cli as cli
+
+    assert cli.plain_layout("", ["quote"], [["one\nline"]] * 201, 80) is None
+    assert cli.plain_layout("", ["quote"], [["tab\there"]] * 201, 80) is None
+    assert cli.plain_layout("", ["quote"], [["plain"]] * 201, 80).startswith("┏━━━━━━━┓\n┃ quote ┃\n")
+
+
+def test_sahelkg_query_prints_a_long_answer_whole(tmp_path, seed_store_path):
+    """More rows than rich lays out (PLAIN_ROWS): every row, and the footer."""
+    from loader.cli import PLAIN_ROWS
+
+    query = tmp_path / "many.rq"
+    query.write_text("SELECT ?n WHERE { VALUES ?n { " + " ".join(str(n) for n in range(PLAIN_ROWS + 50)) + " } } "
+                     "ORDER BY ?n", encoding="utf-8")
+    run = CliRunner().invoke(app, ["query", str(query), "--store", str(seed_store_path)])
+    assert run.exit_code == 0, run.output
+    lines = run.stdout.splitlines()
+    assert lines[:4] == ["┏━━━━━┓", "┃ n   ┃", "┡━━━━━┩", "│ 0   │"]
+    assert lines[-3:] == ["│ 249 │", "└─────┘", "250 row(s)"]
