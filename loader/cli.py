@@ -477,7 +477,8 @@ def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]],
     """A table when it fits the terminal, else one block per row (like psql's expanded display);
     `page` says which rows of a longer answer these are."""
     heading = " - ".join(part for part in (title, asked) if part)
-    laid_out = plain_layout(heading, names, rows, out.width) if len(rows) > PLAIN_ROWS else None
+    plain = len(rows) > PLAIN_ROWS or not out.is_terminal  # where rich would style nothing anyway
+    laid_out = plain_layout(heading, names, rows, out.width) if plain else None
     if laid_out is not None:
         out.file.write(laid_out)
     else:
@@ -503,8 +504,9 @@ def _rich_layout(heading: str, names: list[str], rows: list[list[str]]) -> None:
 
 
 # Rich measures and styles every cell: about 3 ms a row of 8 columns, 30 s for the 7,000 rows of a
-# query at 1,000 articles. Longer answers are laid out here instead, as rich lays them out without a
-# terminal (the same text, tests/test_cli.py compares them), unstyled.
+# query at 1,000 articles, and 30 ms of a short command's start-up. Longer answers, and every answer
+# that does not go to a terminal, are laid out here instead, as rich lays them out without a terminal
+# (the same text: tests/test_cli.py compares them), unstyled.
 PLAIN_ROWS = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # tabs, new lines ...: rich's own rules, left to rich
 

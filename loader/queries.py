@@ -346,7 +346,7 @@ def _term(query: NamedQuery, param: Param, raw: str, index: EntityIndex) -> ox.N
         iri, error = index.resolve(raw)
         if error:
             raise UnknownEntity(query.name, param.name, raw, error, index.near(raw))
-        if param.entity_class:
+        if param.entity_class and not index.stored_as(iri, SKG + param.entity_class):
             _check_class(query, param, raw, index.entities[iri])
         return ox.NamedNode(iri)
     if param.kind == "date":

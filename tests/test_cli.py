@@ -288,6 +288,7 @@ LONG_ROWS = [[f"sk:entity-{n}", ["Niger", "Burkina Faso", " lead", "trail ", "",
     ("Wide", [f"column {i}" for i in range(8)], [[f"value {r}.{c} " * 3 for c in range(8)] for r in range(201)], 80),
     ("Edge", ["entity", "name", "note"], LONG_ROWS, 47),  # exactly the table's width: a table
     ("Edge", ["entity", "name", "note"], LONG_ROWS, 46),  # one less: a block per row
+    ("No rows", ["name", "q"], [], 80), ("One row", ["name", "q"], [["a", "b"]], 80), ("Narrow", ["name", "q"], [["a", "b"]], 5),
 ])
 def test_a_long_answer_is_laid_out_as_rich_lays_it_out(monkeypatch, heading, names, rows, width):
     import io
