@@ -477,7 +477,8 @@ def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]],
     """A table when it fits the terminal, else one block per row (like psql's expanded display);
     `page` says which rows of a longer answer these are."""
     heading = " - ".join(part for part in (title, asked) if part)
-    plain = len(rows) > PLAIN_ROWS or not out.is_terminal  # where rich would style nothing anyway
+    # where rich would style nothing anyway; rich draws in ASCII where the output cannot encode the rules
+    plain = (len(rows) > PLAIN_ROWS or not out.is_terminal) and out.encoding.startswith("utf")
     laid_out = plain_layout(heading, names, rows, out.width) if plain else None
     if laid_out is not None:
         out.file.write(laid_out)
@@ -508,7 +509,8 @@ def _rich_layout(heading: str, names: list[str], rows: list[list[str]]) -> None:
 # that does not go to a terminal, are laid out here instead, as rich lays them out without a terminal
 # (the same text: tests/test_cli.py compares them), unstyled.
 PLAIN_ROWS = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # tabs, new lines ...: rich's own rules, left to rich
+# tabs, new lines, line separators, a zero-width joiner that ends a cell ...: rich's own rules, left to rich
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]|\u200d$")
 
 
 def plain_layout(heading: str, names: list[str], rows: list[list[str]], width: int) -> str | None:
@@ -534,7 +536,7 @@ def plain_layout(heading: str, names: list[str], rows: list[list[str]], width: i
         for number, row in enumerate(rows, 1):
             lines.append(f"-[ row {number} ]-")
             lines += [f"{name.ljust(name_width)} | {value}" for name, value in zip(names, row, strict=True)]
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 @app.command("queries")

@@ -45,6 +45,7 @@ class Entity:
     names: set[str]  # id, label and aliases
     label: str | None = None
     label_rank: tuple = ()  # which of several labels is the label: see EntityIndex.add
+    declared_in: set[str] = field(default_factory=set)  # graphs (a batch's files: their paths) that declare it
 
 
 class EntityIndex:
@@ -55,13 +56,15 @@ class EntityIndex:
         self.by_name: dict[str, set[str]] = defaultdict(set)
 
     def add(self, iri: str, types: set[str], names: set[str], label: str | None = None,
-            language: str | None = None) -> None:
-        """An entity's types, names and a label (in a `language`). Of several labels (an RDF file
-        may give one a language) the label is one without a language, else in English, else the
-        first by language and text: the same whatever order they are read in."""
+            language: str | None = None, declared_in: str | None = None) -> None:
+        """An entity's types, names and a label (in a `language`), as a graph declares it. Of several
+        labels (an RDF file may give one a language) the label is one without a language, else in
+        English, else the first by language and text: the same whatever order they are read in."""
         entity = self.entities.setdefault(iri, Entity(iri, set(), set()))
         entity.types |= types
         entity.names |= names
+        if declared_in is not None:
+            entity.declared_in.add(declared_in)
         if label is not None:
             rank = (0 if not language else 1 if language.lower().startswith("en") else 2, language or "", label)
             if not entity.label_rank or rank < entity.label_rank:
@@ -155,13 +158,18 @@ class StoreEntities(EntityIndex):
         self._iris.update(wanted)
         for part in _parts(wanted):
             values = " ".join(f"<{i}>" for i in part)
-            _add_rows(self, self.kg.query(f"SELECT ?e ?type ?name ?label WHERE {{ VALUES ?e {{ {values} }} "
+            _add_rows(self, self.kg.query(f"SELECT ?e ?type ?name ?label ?g WHERE {{ VALUES ?e {{ {values} }} "
                                           f"{_entity_pattern()} }}"))
 
     def stored_as(self, iri: str, cls: str) -> bool:
-        # one look-up in the materialised inferences (each ancestor class is there), instead of reading
-        # the ontology: 35 ms of a query's start-up
-        return bool(self.kg.query(f"ASK {{ <{iri}> a <{cls}> }}"))
+        # one look-up in a graph that declares it and in that graph's inferences (each ancestor class
+        # is there), instead of reading the ontology: 35 ms of a query's start-up. Not in any graph: a
+        # graph that only says something of it may infer a type from a range
+        from .inference import INFERRED_SUFFIX
+
+        return bool(self.kg.query(
+            f"ASK {{ GRAPH ?declaring {{ <{iri}> rdfs:label ?label ; a ?type }} GRAPH ?typing {{ <{iri}> a <{cls}> }} "
+            f"FILTER(?typing = ?declaring || STR(?typing) = CONCAT(STR(?declaring), '{INFERRED_SUFFIX}')) }}"))
 
     def near(self, name: str) -> list[str]:
         """The names the store records or this index holds that are close to it, best first, each
@@ -237,7 +245,7 @@ def known_entities(kg) -> EntityIndex:
         # report's and citation's too, ten times slower at 1,000 articles. Asserted types only: the
         # inferred ancestors follow from them through the ontology. Only the graphs that declare
         # entities, where the store records them.
-        f"SELECT ?e ?type ?name ?label WHERE {{ {declaring_graphs(kg)}{_entity_pattern()} "
+        f"SELECT ?e ?type ?name ?label ?g WHERE {{ {declaring_graphs(kg)}{_entity_pattern()} "
         "FILTER(STRSTARTS(STR(?e), STR(sk:))) }"
     )
     _add_rows(index, rows)
@@ -256,7 +264,8 @@ def _entity_pattern() -> str:
 def _add_rows(index: EntityIndex, rows) -> None:
     for row in rows:
         names = {row["label"].value} | ({row["name"].value} if row["name"] else set())
-        EntityIndex.add(index, row["e"].value, {row["type"].value}, names, row["label"].value, row["label"].language)
+        EntityIndex.add(index, row["e"].value, {row["type"].value}, names, row["label"].value, row["label"].language,
+                        row["g"].value)
 
 
 # Who may say what an entity is called. An article's file adds facts and new entities; the names and
@@ -343,7 +352,7 @@ def entity_problems(files, stored: dict[str, dict[str, Declaration]],
     declared in another graph (unless in the reference file), a name already naming another entity,
     one Wikidata id on two entities, owl:sameAs between two of the project's entities. ``batch``:
     the files' own declarations (graph -> `declarations_in` its quads), when already read."""
-    from .roles import armed_forces_iri  # a load's, not a query's: its dataclasses cost a query's start-up
+    from .roles import FORCES_PREFIX, armed_forces_iri  # a load's, not a query's: its dataclasses cost a query's start-up
 
     batch = {item.graph: declarations_in(item.quads) for item in files} if batch is None else batch
     everywhere: dict[str, dict[str, Declaration]] = {**stored, **batch}
@@ -364,29 +373,37 @@ def entity_problems(files, stored: dict[str, dict[str, Declaration]],
                 problems.append(Problem(display, "same-as", f"<{s.value}> owl:sameAs <{o.value}> makes two of the "
                                         "project's entities one; they are distinct entities", fact=_named(s.value)))
         # a state's armed forces, declared beside it, change with it: the state's problem says so
-        beside = {armed_forces_iri(iri) for iri in getattr(item, "declarations", {})}
+        beside = {armed_forces_iri(iri): iri for iri in getattr(item, "declarations", {})}
+        found: dict[str, list[Problem]] = defaultdict(list)  # entity -> its problems
         for iri, said in sorted(own.items()):
-            where = _named(iri)
+            where, line = _named(iri), _line(item, beside.get(iri, iri))
             if item.graph != REFERENCE_GRAPH:
                 known = {graph: entities[iri] for graph, entities in everywhere.items()
                          if graph != item.graph and iri in entities}
                 if known and iri in beside:
                     continue
                 if known:
-                    problems += [replace(p, line=_line(item, iri, p.field)) for p in _changes(display, iri, said, known)]
+                    found[iri] += [replace(p, line=_line(item, iri, p.field)) for p in _changes(display, iri, said, known)]
                     continue
                 for name in sorted(said.labels | said.aliases):
                     others = sorted(owner_of_name[normalize_name(name)] - {iri})
                     if others:
-                        problems.append(Problem(display, "name-taken", f"the name '{name}' already names "
-                                                f"{', '.join(_local(o) for o in others)}; a name names one entity",
-                                                line=_line(item, iri), fact=where))
+                        hint = ("; a state's armed forces are declared beside it, and a fact names them "
+                                "{armed_forces_of: <state>}" if any(o.startswith(FORCES_PREFIX) for o in others) else "")
+                        found[iri].append(Problem(display, "name-taken", f"the name '{name}' already names "
+                                                  f"{', '.join(_local(o) for o in others)}; a name names one "
+                                                  f"entity{hint}", line=line, fact=where))
             for wikidata in sorted(said.wikidata):
                 others = sorted(owner_of_id[wikidata] - {iri})
                 if others:
-                    problems.append(Problem(display, "wikidata-id", f"{wikidata.removeprefix(WD)} is already the "
-                                            f"Wikidata item of {', '.join(_local(o) for o in others)}; one item is one "
-                                            "entity", line=_line(item, iri, "wikidata"), fact=where, field="wikidata"))
+                    found[iri].append(Problem(display, "wikidata-id", f"{wikidata.removeprefix(WD)} is already the "
+                                              f"Wikidata item of {', '.join(_local(o) for o in others)}; one item is "
+                                              "one entity", line=_line(item, iri, "wikidata"), fact=where,
+                                              field="wikidata"))
+        for forces, state in beside.items():  # named after the state: its own problem is the one to fix
+            if found.get(state):
+                found.pop(forces, None)
+        problems += [p for iri in sorted(found) for p in found[iri]]
     return problems
 
 

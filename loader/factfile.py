@@ -118,10 +118,10 @@ def declare_entities(source: FactFileSource, index: EntityIndex, ontology: Ontol
             source.problem("entity-conflict", f"'{ident}' is already known as a {_local(sorted(known.types)[0])}, "
                            f"not a {type_name}", line=line, fact=where, field="type")
             continue
-        index.add(iri, {cls}, {ident, label, *aliases}, label)
+        index.add(iri, {cls}, {ident, label, *aliases}, label, declared_in=str(source.path))
         if ontology.is_a({cls}, SKG + "State"):
             forces, forces_label = armed_forces_entity(iri, label)
-            index.add(forces, {ARMED_FORCES}, {forces_label}, forces_label)
+            index.add(forces, {ARMED_FORCES}, {forces_label}, forces_label, declared_in=str(source.path))
         declared.append((iri, entry))
     return declared
 

@@ -324,7 +324,7 @@ def _add_rdf_entities(compiled: list[CompiledFile], index: EntityIndex) -> None:
             if not q.subject.value.startswith(SK) or not isinstance(q.subject, ox.NamedNode):
                 continue
             if q.predicate.value == RDF + "type" and isinstance(q.object, ox.NamedNode):
-                index.add(q.subject.value, {q.object.value}, set())
+                index.add(q.subject.value, {q.object.value}, set(), declared_in=item.graph)
             elif q.predicate.value in names and isinstance(q.object, ox.Literal):
                 label = q.object.value if q.predicate.value == RDFS + "label" else None
                 index.add(q.subject.value, set(), {q.object.value}, label, q.object.language)

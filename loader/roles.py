@@ -108,8 +108,11 @@ class Regimes:
         return None, f"the regime of {name} on {day} is ambiguous: it may be {names} (name the regime)"
 
 
+FORCES_PREFIX = SK + "armed-forces-of-"  # the IRIs of states' armed forces: sk:armed-forces-of-<state id>
+
+
 def armed_forces_iri(state: str) -> str:
-    return SK + "armed-forces-of-" + local(state)
+    return FORCES_PREFIX + local(state)
 
 
 def armed_forces_entity(state: str, state_label: str) -> tuple[str, str]:
@@ -129,7 +132,9 @@ def armed_forces_quads(state: str, state_label: str, graph: ox.NamedNode) -> lis
 def armed_forces(state: str, index: EntityIndex) -> tuple[str | None, str | None]:
     """(the IRI of the state's armed forces, None), or (None, what is wrong)."""
     iri = armed_forces_iri(state)
-    if iri in index.entities:
+    # beside the state: declared elsewhere (an article's graph, in a store an older sahelkg wrote),
+    # they would go with that graph
+    if iri in index.entities and index.entities[iri].declared_in & index.entities[state].declared_in:
         return iri, None
     name = index.entities[state].label or local(state)
     return None, (f"the armed forces of {name} are not declared: a fact file that declares a state declares its "

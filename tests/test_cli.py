@@ -289,6 +289,8 @@ LONG_ROWS = [[f"sk:entity-{n}", ["Niger", "Burkina Faso", " lead", "trail ", "",
     ("Edge", ["entity", "name", "note"], LONG_ROWS, 47),  # exactly the table's width: a table
     ("Edge", ["entity", "name", "note"], LONG_ROWS, 46),  # one less: a block per row
     ("No rows", ["name", "q"], [], 80), ("One row", ["name", "q"], [["a", "b"]], 80), ("Narrow", ["name", "q"], [["a", "b"]], 5),
+    ("", ["entity", "name", "note"], [], 10),  # no heading, no rows, too wide: nothing
+    ("Joined", ["a"], [["x\u200dy"], ["\u00a0nbsp\u00ad"], ["e\u0301"], ["👩‍🚀"]], 40),
 ])
 def test_a_long_answer_is_laid_out_as_rich_lays_it_out(monkeypatch, heading, names, rows, width):
     import io
@@ -308,6 +310,8 @@ def test_a_cell_with_a_control_character_is_left_to_rich():
 
     assert cli.plain_layout("", ["quote"], [["one\nline"]] * 201, 80) is None
     assert cli.plain_layout("", ["quote"], [["tab\there"]] * 201, 80) is None
+    assert cli.plain_layout("", ["quote"], [["line\u2028separator"]] * 201, 80) is None  # rich breaks the line
+    assert cli.plain_layout("", ["quote"], [["joiner at the end\u200d"]] * 201, 80) is None
     assert cli.plain_layout("", ["quote"], [["plain"]] * 201, 80).startswith("┏━━━━━━━┓\n┃ quote ┃\n")
 
 
@@ -323,3 +327,39 @@ def test_sahelkg_query_prints_a_long_answer_whole(tmp_path, seed_store_path):
     lines = run.stdout.splitlines()
     assert lines[:4] == ["┏━━━━━┓", "┃ n   ┃", "┡━━━━━┩", "│ 0   │"]
     assert lines[-3:] == ["│ 249 │", "└─────┘", "250 row(s)"]
+
+
+def test_an_answer_to_an_output_that_cannot_encode_the_rules_is_drawn_by_rich(seed_store_path):
+    """rich draws the table in ASCII where the output's encoding has no box-drawing characters."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "400", "PYTHONPATH": str(PROJECT_ROOT)}
+    run = subprocess.run([sys.executable, "-m", "loader", "query", "who-rules", "--param", "state=Niger",
+                          "--store", str(seed_store_path)], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout.splitlines()[:2] == ["Who rules a state - state=Niger", "+" + run.stdout.splitlines()[1][1:]]
+    assert set(run.stdout.splitlines()[1]) == {"+", "-"}
+
+
+def test_a_parameter_of_another_class_is_refused_whatever_a_graph_that_names_it_infers(tmp_path):
+    """Test text: a Turtle file that says something of the junta and points skg:hostState at it. Its
+    inferences do not type the junta (it does not type it), and the class checked is the declaring graph's."""
+    from loader.loading import load
+    from loader.namespaces import DATA_DIR
+    from loader.store import KnowledgeGraph
+
+    note = tmp_path / "test-note.ttl"
+    note.write_text("# TEST TEXT written by tests/test_cli.py; not real data\n"
+                    "@prefix skg: <https://w3id.org/sahel-kg/ontology#> .\n@prefix sk: <https://w3id.org/sahel-kg/entity/> .\n"
+                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    'sk:cnsp rdfs:comment "a note on the junta"@en .\n'
+                    "<https://w3id.org/sahel-kg/note/1> skg:hostState sk:cnsp .\n", encoding="utf-8")
+    kg = KnowledgeGraph(tmp_path / "store")
+    load([DATA_DIR / "reference.yaml", note], kg)
+    assert not kg.query("ASK { sk:cnsp a skg:State }")  # the note names it, it does not type it: no inference
+    kg.close()
+    run = CliRunner().invoke(app, ["query", "who-rules", "--param", "state=cnsp", "--store", str(tmp_path / "store")])
+    assert (run.exit_code, run.stderr.strip()) == (2, "error: --param state: 'cnsp' (National Council for the "
+                                                      "Safeguarding of the Fatherland) is a MilitaryJunta, not a State")

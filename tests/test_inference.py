@@ -47,12 +47,16 @@ def test_a_range_types_only_what_the_graph_describes():
     skg, graph = "https://w3id.org/sahel-kg/ontology#", ox.NamedNode("https://w3id.org/sahel-kg/graph/test")
     army, niger = (ox.NamedNode("https://w3id.org/sahel-kg/entity/test-army"),
                    ox.NamedNode("https://w3id.org/sahel-kg/entity/niger"))
-    quads = [ox.Quad(army, ox.NamedNode(skg + "armedForcesOf"), niger, graph)]
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    quads = [ox.Quad(army, rdf_type, ox.NamedNode(skg + "Organization"), graph),
+             ox.Quad(army, ox.NamedNode(skg + "armedForcesOf"), niger, graph)]
     typed = {(q.subject, q.object.value.rsplit("#", 1)[-1]) for q in infer(quads, ontology, graph.value)
              if q.predicate.value.endswith("#type")}
     assert (army, "ArmedForces") in typed and not [t for t in typed if t[0] == niger]  # the domain, not the range
-    # described in the same graph, it is typed by the range too
-    quads.append(ox.Quad(niger, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Niger"), graph))
+    # a node the graph does not type is not typed by a domain either
+    assert not [q for q in infer(quads[1:], ontology, graph.value) if q.predicate == rdf_type]
+    # described (typed) in the same graph, it is typed by the range too
+    quads.append(ox.Quad(niger, rdf_type, ox.NamedNode(skg + "Actor"), graph))
     assert (niger, "State") in {(q.subject, q.object.value.rsplit("#", 1)[-1]) for q in infer(quads, ontology, graph.value)}
 
 
@@ -69,3 +73,13 @@ def test_an_entity_is_typed_in_the_graphs_that_declare_it_and_every_range_still_
             assert list(untyped) == [], (prop, cls)
             checked += bool(seed.query(f"ASK {{ ?s <{prop}> ?o FILTER(isIRI(?o)) }}"))
     assert checked > 20
+
+
+def test_an_entity_a_fact_stands_for_is_not_typed_again_in_the_facts_graph(seed):
+    """A regime or an office holder stands for its state (skg:standsFor, derived in the facts graph of
+    its rule or office): that graph names it, it does not type it, so it types nothing of it."""
+    typed_in_facts = seed.query(
+        "SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e a ?t } FILTER(STRSTARTS(STR(?e), STR(sk:))) "
+        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/sahel-kg/graph/facts/')) }")
+    assert list(typed_in_facts) == []
+    assert seed.query("ASK { sk:cnsp skg:standsFor sk:niger }")

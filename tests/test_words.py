@@ -320,6 +320,51 @@ def test_the_armed_forces_of_a_state_declared_without_them_are_a_clear_error(tmp
         "sahelkg); load the fact file that declares Testland again [unresolved-role]"]
 
 
+def test_an_article_reloaded_into_a_store_an_older_sahelkg_wrote_waits_for_its_states_file(tmp_path):
+    """An older sahelkg declared the armed forces in the graph of each article that names them: that
+    article loaded again alone would take their only declaration with it. It is refused, the store
+    unchanged, until the state's file is loaded again and declares them beside the state."""
+    import pyoxigraph as ox
+
+    slug, army = "2024-08-06-testgazette-army-one", SK + "armed-forces-of-niger"
+    article(tmp_path, slug, "2024-08-06", [S_ARMY])
+    path = fact_file(tmp_path, slug, ARMY_STATEMENT)
+    kg = KnowledgeGraph(tmp_path / "store")
+    load([REFERENCE, path], kg)
+    reference = "https://w3id.org/sahel-kg/graph/reference"
+    for graph, target in ((reference, f"https://w3id.org/sahel-kg/article/{slug}"),
+                          (reference + "/inferred", f"https://w3id.org/sahel-kg/article/{slug}/inferred")):
+        for quad in list(kg.store.quads_for_pattern(ox.NamedNode(army), None, None, ox.NamedNode(graph))):
+            kg.store.remove(quad)
+            kg.store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(target)))
+    path.write_text(path.read_text(encoding="utf-8").replace("content: the delay", "content: the long delay"),
+                    encoding="utf-8")
+    before = export(kg.quads(), "nquads")
+    with pytest.raises(InvalidInput) as refused:
+        load([path], kg)
+    assert [f"{p.line}: {p.message} [{p.rule}]" for p in refused.value.problems] == [
+        "6: the armed forces of Niger are not declared: a fact file that declares a state declares its armed forces "
+        "beside it, and Niger was declared otherwise (an RDF file, or by an older sahelkg); load the fact file that "
+        "declares Niger again [unresolved-role]"]
+    assert export(kg.quads(), "nquads") == before
+    load([REFERENCE, path], kg, replace=True)
+    assert [r["label"].value for r in kg.query(
+        f"SELECT ?label WHERE {{ GRAPH <{reference}> {{ <{army}> rdfs:label ?label }} }}")] == ["armed forces of Niger"]
+    kg.close()
+
+
+def test_the_name_of_a_states_armed_forces_names_them(tmp_path):
+    """Test text: an entity file that gives an organization the name of Mali's armed forces."""
+    entities = tmp_path / "test-entities.yaml"
+    entities.write_text("# TEST TEXT written by tests/test_words.py; not real data\nentities:\n"
+                        "  - id: malian-armed-forces\n    type: Organization\n    label: Malian Armed Forces\n"
+                        "    aliases: [armed forces of Mali]\n", encoding="utf-8")
+    assert problems([REFERENCE, entities]) == [
+        "3: entity 'malian-armed-forces', None: the name 'armed forces of Mali' already names armed-forces-of-mali; "
+        "a name names one entity; a state's armed forces are declared beside it, and a fact names them "
+        "{armed_forces_of: <state>} [name-taken]"]
+
+
 MALI_STATEMENT = f"""
 facts:
   - id: mali-condemns
