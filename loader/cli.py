@@ -16,10 +16,6 @@ from typing import Annotated
 
 import pyoxigraph as ox
 import typer
-from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
 
 from . import api
 from .namespaces import PREFIXES
@@ -52,8 +48,23 @@ app = typer.Typer(
 )
 # Without markup or emoji codes: a file name, a message or an answer is printed as it is
 # (rich would read "file.yaml:100:" as the emoji :100: and "[b]" as bold).
-out = Console(soft_wrap=True, markup=False, emoji=False)
-err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
+class _Console:
+    """A rich Console, made when it is first used: importing rich is 50 ms of a command's start-up,
+    and an answer that does not go to a terminal is written without it (`_print_rows`)."""
+
+    def __init__(self, **options) -> None:
+        self._options, self._console = options, None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+out = _Console(soft_wrap=True, markup=False, emoji=False)
+err = _Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 # Where the graph is: the on-disk store, or a SPARQL 1.1 server. Declared once, added to every
 # command that reads or writes the graph by @graph_options.
@@ -195,6 +206,8 @@ def worded_os_error(error: OSError) -> str:
 
 
 def _fail(message: str, code: int = 1) -> None:
+    from rich.text import Text
+
     err.print(Text.assemble(("error:", "bold red"), f" {message}"), highlight=False)
     raise typer.Exit(code)
 
@@ -477,17 +490,48 @@ def _print_rows(title: str, asked: str, names: list[str], rows: list[list[str]],
     """A table when it fits the terminal, else one block per row (like psql's expanded display);
     `page` says which rows of a longer answer these are."""
     heading = " - ".join(part for part in (title, asked) if part)
-    # where rich would style nothing anyway; rich draws in ASCII where the output cannot encode the rules
-    plain = (len(rows) > PLAIN_ROWS or not out.is_terminal) and out.encoding.startswith("utf")
-    laid_out = plain_layout(heading, names, rows, out.width) if plain else None
-    if laid_out is not None:
-        out.file.write(laid_out)
-    else:
+    footer = f"{len(rows)} row(s)" + (f", {page}" if page else "")
+    laid_out = None
+    # rich draws in ASCII where the output cannot encode the rules: left to rich
+    if (getattr(sys.stdout, "encoding", None) or "utf-8").lower().startswith("utf"):
+        width = _width_off_terminal()
+        if width is not None:  # not a terminal: rich would style nothing
+            laid_out = plain_layout(heading, names, rows, width)
+        elif len(rows) > PLAIN_ROWS:  # a terminal: a long answer, unstyled
+            laid_out = plain_layout(heading, names, rows, out.width)
+    if laid_out is None:
         _rich_layout(heading, names, rows)
-    out.print(f"{len(rows)} row(s)" + (f", {page}" if page else ""), highlight=False)
+        out.print(footer, highlight=False)
+    else:
+        sys.stdout.write(laid_out + footer + "\n")
+
+
+def _width_off_terminal() -> int | None:
+    """The width rich gives standard output when it is not a terminal (rich.console.Console.size),
+    without importing rich; None where rich would see a terminal, or might by rules not followed
+    here (Windows, the variables that make any output a terminal)."""
+    if os.name == "nt" or "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return None
+    try:
+        if sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):  # rich: no terminal
+        pass
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    for descriptor in (0, 1, 2):  # rich asks standard input, output and error, in this order
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):
+            pass
+    return 80
 
 
 def _rich_layout(heading: str, names: list[str], rows: list[list[str]]) -> None:
+    from rich.measure import Measurement
+    from rich.table import Table
+
     table = Table(*names, title=heading or None, title_justify="left")
     for row in rows:
         table.add_row(*row)
@@ -712,6 +756,8 @@ def stats(*, target: Target) -> None:
     """
     kg = _open(target, read_only=True)
     summary = kg.stats()
+    from rich.table import Table
+
     table = Table("what", "count")
     for key, value in summary.items():
         table.add_row(key, str(value))

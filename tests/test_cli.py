@@ -363,3 +363,23 @@ def test_a_parameter_of_another_class_is_refused_whatever_a_graph_that_names_it_
     run = CliRunner().invoke(app, ["query", "who-rules", "--param", "state=cnsp", "--store", str(tmp_path / "store")])
     assert (run.exit_code, run.stderr.strip()) == (2, "error: --param state: 'cnsp' (National Council for the "
                                                       "Safeguarding of the Fatherland) is a MilitaryJunta, not a State")
+
+
+@pytest.mark.parametrize("columns", [None, "123", "abc", "0"])
+def test_off_a_terminal_an_answer_is_as_wide_as_rich_would_make_it(monkeypatch, columns):
+    """Off a terminal the answer is laid out without rich, at the width rich would give it."""
+    from rich.console import Console
+
+    import loader.cli as cli
+
+    for variable in ("FORCE_COLOR", "TTY_COMPATIBLE", "LINES"):
+        monkeypatch.delenv(variable, raising=False)
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    console = Console(soft_wrap=True, markup=False, emoji=False)
+    assert not console.is_terminal
+    assert cli._width_off_terminal() == console.width
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich then sees a terminal: it lays the answer out
+    assert cli._width_off_terminal() is None
