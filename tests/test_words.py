@@ -263,16 +263,13 @@ def test_a_states_armed_forces_need_no_invented_name(words):
     assert words.query(f"ASK {{ <{SK}armed-forces-of-niger> skg:standsFor sk:niger }}")
 
 
-ARMY_STATEMENT = f"""
-facts:
-  - id: army-condemns
-    type: Statement
-    kind: Condemnation
-    actor: {{armed_forces_of: Niger}}
-    content: the delay
-    date: 2024-08
-    quote: {q(S_ARMY)}
-"""
+def condemnation(ident: str, actor: str, content: str, sentence: str) -> str:
+    """A fact file's facts: one condemnation of August 2024, by an actor named as given."""
+    return (f"\nfacts:\n  - id: {ident}\n    type: Statement\n    kind: Condemnation\n    actor: {actor}\n"
+            f"    content: {content}\n    date: 2024-08\n    quote: {q(sentence)}\n")
+
+
+ARMY_STATEMENT = condemnation("army-condemns", "{armed_forces_of: Niger}", "the delay", S_ARMY)
 
 
 def test_a_states_armed_forces_are_declared_once_beside_it_however_many_articles_name_them(tmp_path):
@@ -365,16 +362,7 @@ def test_the_name_of_a_states_armed_forces_names_them(tmp_path):
         "{armed_forces_of: <state>} [name-taken]"]
 
 
-MALI_STATEMENT = f"""
-facts:
-  - id: mali-condemns
-    type: Statement
-    kind: Condemnation
-    actor: {{regime_of: Mali}}
-    content: the strikes
-    date: 2024-08
-    quote: {q(S_MALI)}
-"""
+MALI_STATEMENT = condemnation("mali-condemns", "{regime_of: Mali}", "the strikes", S_MALI)
 
 
 def test_the_regime_of_a_state_comes_from_the_store_too(tmp_path):
